@@ -1,0 +1,1 @@
+"""The harness: Hydra app, run folders, manifests (``python -m benchmark run``)."""

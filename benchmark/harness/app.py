@@ -1,0 +1,143 @@
+"""``python -m benchmark run``: the Hydra application.
+
+A real ``@hydra.main`` app, so ``-m`` multirun and launchers
+(``hydra/launcher=joblib``, submitit for SLURM, ray) work unchanged.  Group
+selections are checked *before* Hydra composes the config, so an unknown name
+gets "Unknown system 'rulez'. Did you mean 'rules'? …" and exit code 2 instead
+of Hydra's composition error.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+from ..errors import BenchmarkError, ConfigError
+from ..registry import unknown_name_message
+
+CONFIG_PACKAGE = "benchmark.configs"
+GROUPS = ("task", "system", "scoring", "report", "paths")
+
+
+def group_options(group: str) -> list[str]:
+    """Config files available in a group (``configs/<group>/*.yaml``)."""
+    root = resources.files(CONFIG_PACKAGE) / group
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def check_overrides(argv: list[str]) -> None:
+    """Reject unknown config-group choices with a did-you-mean message."""
+    for arg in argv:
+        if arg.startswith("-") or "=" not in arg:
+            continue
+        key, value = arg.split("=", 1)
+        key = key.lstrip("+~")
+        if key not in GROUPS:
+            continue
+        choices = group_options(key)
+        # Multirun sweeps: system=rules,lexicon ; also choice(...) / glob(...) syntax left to Hydra.
+        if "(" in value:
+            continue
+        for v in value.split(","):
+            v = v.strip()
+            if v and v not in choices:
+                raise ConfigError(unknown_name_message(key, v, choices))
+
+
+def _main(cfg) -> None:
+    """The Hydra task function: one job = one system (or all of them)."""
+    from hydra.core.hydra_config import HydraConfig
+    from omegaconf import OmegaConf
+
+    from ..gold import load_corpus
+    from .config import to_run_config
+    from .runner import comparison_table, run_system
+
+    try:
+        run_cfg = to_run_config(cfg)
+        overrides = list(HydraConfig.get().overrides.task)
+        resolved = OmegaConf.to_container(cfg, resolve=True)
+        corpus = load_corpus(run_cfg.data_dir)
+        outcomes = []
+        with _progress(len(run_cfg.systems)) as advance:
+            for spec in run_cfg.systems:
+                sys_resolved = dict(resolved)
+                if len(run_cfg.systems) > 1:
+                    sys_resolved["system"] = {"name": spec.name, **dict(spec.options)}
+                outcomes.append(run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
+                                           resolved_config=sys_resolved, progress=advance.describe))
+                advance.step()
+        print(comparison_table(outcomes))
+        for o in outcomes:
+            print(f"{o.label}: {o.run_dir}")
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+
+
+class _NullProgress:
+    def describe(self, text: str) -> None:
+        pass
+
+    def step(self) -> None:
+        pass
+
+
+class _progress:
+    """A rich progress bar on a terminal; silent when output is not a TTY."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return _NullProgress()
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        task = self.bar.add_task("running", total=self.total)
+        bar = self.bar
+
+        class _P:
+            def describe(self, text: str) -> None:
+                bar.update(task, description=text)
+
+            def step(self) -> None:
+                bar.advance(task)
+
+        return _P()
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_cli(argv: list[str]) -> int:
+    """Entry point used by ``python -m benchmark run``."""
+    import hydra
+
+    from .config import register_schema
+
+    try:
+        check_overrides(argv)
+    except BenchmarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    register_schema()
+    app = hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
+    saved = sys.argv
+    sys.argv = ["benchmark run", *argv]
+    try:
+        app()
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    finally:
+        sys.argv = saved
+    return 0
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]

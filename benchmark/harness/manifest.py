@@ -1,0 +1,50 @@
+"""What a run records about its environment (``manifest.json``)."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = (
+    "arabic-quote-benchmark", "numpy", "scipy", "scikit-learn", "sacrebleu", "rapidfuzz", "datasets",
+    "evaluate", "huggingface_hub", "hydra-core", "omegaconf", "pyarrow", "matplotlib", "jsonschema",
+)
+
+
+def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str | None]:
+    """Installed versions, read from package metadata (no imports)."""
+    out: dict[str, str | None] = {}
+    for name in (*PACKAGES, *extra):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_state(root: Path) -> dict[str, object]:
+    """Commit hash and whether the work tree is dirty (``None`` outside git)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            res = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": None if status is None else bool(status)}
+
+
+def environment(root: Path) -> dict[str, object]:
+    return {
+        "python": sys.version.split()[0],
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "packages": package_versions(),
+        "git": git_state(root),
+    }

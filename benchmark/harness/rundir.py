@@ -1,0 +1,81 @@
+"""Run folders that appear only when complete.
+
+A run is written into a hidden temporary folder next to its final place and
+renamed into place at the end, so a crash or Ctrl-C never leaves a half run
+that a leaderboard could pick up (the leaderboard skips dot-folders).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> a = commit_run(root, "rules", "20250218T120000Z-abcd1234", {"metrics.json": b"{}"})
+>>> b = commit_run(root, "rules", "20250218T120000Z-abcd1234", {"metrics.json": b"{}"})
+>>> a.name, b.name
+('20250218T120000Z-abcd1234', '20250218T120000Z-abcd1234-2')
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Deterministic JSON bytes: sorted keys, UTF-8, trailing newline."""
+    return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def config_hash(obj: Any) -> str:
+    """Short hash of a resolved config (8 hex characters)."""
+    return hashlib.sha256(canonical_json(obj)).hexdigest()[:8]
+
+
+def run_stamp(now: datetime | None = None) -> str:
+    """UTC timestamp used in run-folder names, e.g. ``20250218T093000Z``."""
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y%m%dT%H%M%SZ")
+
+
+def safe_name(name: str) -> str:
+    """A system label usable as a folder name."""
+    out = "".join(c if c.isalnum() or c in "-_." else "-" for c in name).strip(".-")
+    return out or "system"
+
+
+def commit_run(results_dir: Path, system: str, name: str, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` into a temporary folder, then rename it into place.
+
+    If a folder of the same name already exists (two runs in the same second
+    with the same config), ``-2``, ``-3``… is appended; ``os.rename`` onto an
+    existing non-empty folder fails atomically, so two processes can never
+    share a folder.
+    """
+    parent = Path(results_dir) / safe_name(system)
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=parent))
+    try:
+        for rel, data in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        for attempt in range(1, 1000):
+            final = parent / (name if attempt == 1 else f"{name}-{attempt}")
+            try:
+                if final.exists():
+                    continue
+                os.rename(tmp, final)
+                return final
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+        raise RuntimeError(f"could not find a free run folder name for {parent / name}")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
