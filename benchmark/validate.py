@@ -48,9 +48,11 @@ class Problem:
     file: str
     field: str
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}"
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 def is_word_char(ch: str) -> bool:
@@ -185,7 +187,7 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
     try:
         targets = load_targets(data_dir)
     except GoldDataError as exc:
-        return [Problem(exc.file or "targets.json", exc.field or "", exc.message)]
+        return [Problem(exc.file or "targets.json", exc.field or "", exc.message, exc.line)]
     problems += _duplicates([x.id for x in targets], str(data_dir / "targets.json"), "targets")
     files = gold_files(data_dir, layer)
     if not files:
@@ -197,7 +199,7 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
             doc = document_from_json(obj, file=f, data_dir=data_dir)
             text_bytes = (data_dir / obj["text_file"]).read_bytes()
         except GoldDataError as exc:
-            problems.append(Problem(exc.file or str(f), exc.field or "", exc.message))
+            problems.append(Problem(exc.file or str(f), exc.field or "", exc.message, exc.line))
             continue
         if doc.doc_id in seen_docs:
             problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r}"))

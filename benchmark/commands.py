@@ -1,0 +1,73 @@
+"""Small command implementations behind :mod:`benchmark.cli`.
+
+Each returns an exit code and raises :class:`~benchmark.errors.BenchmarkError`
+for user errors (the CLI prints them without a traceback, exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .errors import InputError
+
+
+def _corpus(data_dir: str | None):
+    from .gold import load_corpus
+
+    return load_corpus(data_dir)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate PREDICTIONS.jsonl``: check a submission against the gold."""
+    from .submission import validate_file
+
+    report = validate_file(Path(args.path), corpus=_corpus(args.data_dir))
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """``score PREDICTIONS.jsonl``: run the harness with system=predictions."""
+    from .harness.app import run_cli
+
+    path = Path(args.path)
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    label = args.name or path.stem
+    overrides = ["system=predictions", f"system.path={path}", f"system.label={label}",
+                 f"paths.results_dir={args.out}"]
+    if args.data_dir:
+        overrides.append(f"paths.data_dir={args.data_dir}")
+    return run_cli(overrides)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``list``: tasks, systems and metrics, one line each."""
+    from .systems import SYSTEMS
+    from .tasks import TASKS
+
+    print("tasks:")
+    for name in TASKS.names():
+        print(f"  {name:<12} {TASKS.help(name)}")
+    print("systems:")
+    for name in SYSTEMS.names():
+        print(f"  {name:<12} {SYSTEMS.help(name)}")
+    print(f"  {'predictions':<12} reads a submission file: system=predictions system.path=FILE")
+    print("metrics:")
+    for task in TASKS.names():
+        for spec in TASKS.get(task).metrics:
+            print(f"  {task + ':' + spec.name:<48} {spec.help}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``report RUN_DIR``: re-render the reports of a finished run."""
+    from .report import render_run_dir
+
+    run_dir = Path(args.run_dir)
+    if not (run_dir / "metrics.json").exists():
+        raise InputError("not a finished run folder (no metrics.json)", file=str(run_dir))
+    for path in render_run_dir(run_dir):
+        print(f"wrote {path}")
+    return 0

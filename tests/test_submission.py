@@ -1,0 +1,508 @@
+"""The submission format: validation messages, alignment, speakers, round trip.
+
+The gold is a small synthetic document over the real first article (the
+annotated gold may not exist yet), built once at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from benchmark.errors import InputError
+from benchmark.gold import document_to_json
+from benchmark.predictions import (
+    Alignment,
+    DocPrediction,
+    PredAttribution,
+    PredMention,
+    PredQuote,
+    PredStance,
+    PredStanceLabel,
+    PredTranslation,
+)
+from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+from benchmark.segmentation import split_segments
+from benchmark.submission import (
+    SCHEMA_PATH,
+    main_validate,
+    parse_submission_lines,
+    read_submission,
+    resolve_speaker,
+    submission_to_json,
+    validate_file,
+    write_submission,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = (ROOT / "data" / "articles" / "000_d60cf795c66ab44c.txt").read_text(encoding="utf-8")
+DOC_ID = "000_d60cf795c66ab44c"
+
+
+def at(phrase: str, nth: int = 0) -> Span:
+    start = [m.start() for m in re.finditer(re.escape(phrase), TEXT)][nth]
+    return Span(start, start + len(phrase), phrase)
+
+
+M02, M05 = at("لافروف", 5), at("أوشاكوف", 3)  # «قال لافروف إن الوفدين», «قال أوشاكوف.»
+MENTIONS = (
+    Mention("m01", "lavrov", at("وزير الخارجية الروسي سيرغي لافروف"), "named"),
+    Mention("m02", "lavrov", M02, "named"),
+    Mention("m03", "lavrov", at("الوزير"), "nominal"),
+    Mention("m04", "ushakov", at("المساعد الرئاسي الروسي يوري أوشاكوف"), "named"),
+    Mention("m05", "ushakov", M05, "named"),
+    Mention("m06", "dmitriev", at("رئيس RDIF"), "nominal"),
+    Mention("m07", "rdif", at("RDIF"), "named"),
+    Mention("m08", "dmitriev", at("Kirill Dmitriev", 1), "named"),
+    Mention("m09", "russian_delegation", at("الجانب الروسي"), "nominal"),
+    Mention("m10", "rubio", at("روبيو", 3), "named"),
+)
+Q01 = at("الوفدين الروسي والأمريكي “لم يستمعا فقط، بل استمعا لبعضهما البعض” خلال المحادثات")
+Q02 = at("يجب على الأمريكيين تعيين ممثليهم، وسنعيّن ممثلينا، وبعد ذلك، على الأرجح، سيبدأ العمل")
+Q03 = at("نحتاج إلى متابعة المشاريع المشتركة، بما في ذلك، على سبيل المثال، في القطب الشمالي ومجالات أخرى")
+DOC = Document(
+    doc_id=DOC_ID, text=TEXT, text_sha256="0" * 64, metadata=(),
+    entities=(
+        Entity("lavrov", "PER", "سيرغي لافروف", "Sergei Lavrov", ("Sergey Lavrov", "Lavrov"), ("لافروف",)),
+        Entity("ushakov", "PER", "يوري أوشاكوف", "Yuri Ushakov", ("Yury Ushakov", "Ushakov")),
+        Entity("dmitriev", "PER", "كيريل دميترييف", "Kirill Dmitriev", ("Dmitriev",)),
+        Entity("rubio", "PER", "ماركو روبيو", "Marco Rubio", ("Rubio",)),
+        Entity("rdif", "ORG", "صندوق الاستثمار المباشر الروسي", "Russian Direct Investment Fund", ("RDIF",)),
+        Entity("russian_delegation", "GROUP", "الوفد الروسي", "Russian delegation", (), ("الجانب الروسي",)),
+        Entity("russia", "GPE", "روسيا", "Russia"),
+    ),
+    mentions=MENTIONS,
+    quotes=(
+        Quote("q01", (Q01,), at("قال", 2), M02, "lavrov", "mixed"),
+        Quote("q02", (Q02,), at("قال", 6), M05, "ushakov", "direct"),
+        Quote("q03", (Q03,), at("قال", 8), None, "dmitriev", "direct"),
+    ),
+    stances=(Stance("st01", "q01", "lavrov", "relations_normalisation", "FAVOR"),
+             Stance("st02", "q03", "dmitriev", "economic_cooperation", "FAVOR")),
+    segments=tuple(Segment(f"s{i:02d}", span, kind, para)
+                   for i, (span, kind, para) in enumerate(split_segments(TEXT), start=1)),
+)
+OTHER = Document("001_other", "قال بوتين إن الحوار مهم.", "1" * 64, (), (), (), (), (), ())
+TARGETS = (Target("relations_normalisation", "", ""), Target("economic_cooperation", "", ""),
+           Target("riyadh_talks", "", ""))
+CORPUS = Corpus(documents=(DOC, OTHER), targets=TARGETS, sha256="f" * 64)
+
+
+def line(obj) -> str:
+    return obj if isinstance(obj, str) else json.dumps(obj, ensure_ascii=False)
+
+
+def parse(*objs):
+    return parse_submission_lines([line(o) for o in objs], corpus=CORPUS, file="p.jsonl")
+
+
+def quote(**kw):
+    return {"doc_id": DOC_ID, "quotes": [kw]}
+
+
+D = {"doc_id": DOC_ID}
+N = len(TEXT)
+
+# (id, line, field, message): the error str must be "p.jsonl:1: <field>: <message>".
+ERRORS = [
+    ("not-json", '{"doc_id": ', None,
+     "not valid JSON: Expecting value at column 12; expected one JSON object per line"),
+    ("nan", '{"doc_id": "x", "score": NaN}', None, "not valid JSON: NaN is not a JSON number"),
+    ("duplicate-key", '{"doc_id": "a", "doc_id": "b"}', None, "duplicate key 'doc_id' in one JSON object"),
+    ("not-object", "[1, 2]", None, "expected object, got array [1, 2]"),
+    ("doc-id-type", {"doc_id": 5}, "doc_id", "expected string, got integer 5"),
+    ("doc-id-missing", {"quotes": []}, None, "missing required key 'doc_id'"),
+    ("unknown-key", {**D, "quote": []}, "quote", "unexpected key 'quote' (did you mean 'quotes'?); expected one "
+     "of: alignments, attribution, doc_id, format_version, quotes, speakers, stance, translations"),
+    ("misspelt-quote-key", quote(contnet=[[1, 5]]), "quotes[0].contnet", "unexpected key 'contnet' (did you mean "
+     "'content'?); expected one of: content, content_text, cue, cue_text, source, source_text, speaker, stances, type"),
+    ("format-version", {**D, "format_version": 2}, "format_version", "expected 1, got integer 2"),
+    ("quotes-type", {**D, "quotes": {}}, "quotes", "expected array, got object {}"),
+    ("offset-string", quote(content=[["1", 5]]), "quotes[0].content[0][0]", 'expected integer, got string "1"'),
+    ("offset-float", quote(content=[[1.0, 5]]), "quotes[0].content[0][0]", "expected integer, got number 1.0"),
+    ("offset-bool", quote(content=[[True, 5]]), "quotes[0].content[0][0]", "expected integer, got boolean true"),
+    ("pair-length", quote(content=[[1, 2, 3]]), "quotes[0].content[0]",
+     "expected a [start, end] pair of offsets; got array [1, 2, 3]"),
+    ("offset-negative", quote(content=[[-1, 5]]), "quotes[0].content[0][0]", "expected a number >= 0, got integer -1"),
+    ("cue-negative", quote(content=[[1, 5]], cue=[-3, 4]), "quotes[0].cue[0]",
+     "expected a number >= 0, got integer -3"),
+    ("cue-string", quote(content=[[1, 5]], cue="قال"), "quotes[0].cue",
+     'expected a [start, end] pair of offsets or null; got string "قال"'),
+    ("offset-past-end", quote(content=[[10, N + 1]]), "quotes[0].content[0]",
+     f"offset {N + 1} is past the end of the text: expected 0 <= start < end <= {N} "
+     f"(len of document '{DOC_ID}'), got [10, {N + 1}]"),
+    ("source-past-end", quote(content=[[1, 5]], source=[N, N + 2]), "quotes[0].source",
+     f"offset {N + 2} is past the end of the text"),
+    ("reversed", quote(content=[[20, 10]]), "quotes[0].content[0]",
+     "reversed or empty span: expected start < end, got [20, 10]"),
+    ("empty-span", quote(content=[[1, 5]], cue=[7, 7]), "quotes[0].cue",
+     "reversed or empty span: expected start < end, got [7, 7]"),
+    ("overlapping-content", quote(content=[[10, 20], [15, 30]]), "quotes[0].content[1]",
+     "content spans must be in text order and must not overlap: got [15, 30] after [10, 20]"),
+    ("unordered-content", quote(content=[[30, 40], [10, 20]]), "quotes[0].content[1]",
+     "content spans must be in text order and must not overlap: got [10, 20] after [30, 40]"),
+    ("content-and-text", quote(content=[[1, 5]], content_text="x"), "quotes[0]",
+     'a quote needs either "content" or "content_text", not both; got keys [\'content\', \'content_text\']'),
+    ("no-content", quote(speaker="lavrov"), "quotes[0]",
+     'a quote needs either "content" or "content_text", not both; got keys [\'speaker\']'),
+    ("cue-and-cue-text", quote(content=[[1, 5]], cue=[1, 3], cue_text="قال"), "quotes[0]",
+     'give "cue" or "cue_text", not both; got keys'),
+    ("content-text-empty", quote(content_text=""), "quotes[0].content_text",
+     'expected a non-empty string, got string ""'),
+    ("content-text-number", quote(content_text=5), "quotes[0].content_text",
+     "expected a non-empty string or a non-empty list of non-empty strings; got integer 5"),
+    ("quote-type", quote(content=[[1, 5]], type="quoted"), "quotes[0].type",
+     'expected one of ["direct", "indirect", "mixed", null], got string "quoted"'),
+    ("quote-stance-label", quote(content=[[1, 5]], stances=[{"target": "riyadh_talks", "label": "favor"}]),
+     "quotes[0].stances[0].label", 'expected one of ["FAVOR", "AGAINST", "NONE"], got string "favor"'),
+    ("stance-label", {**D, "stance": [{"quote_id": "q01", "target": "riyadh_talks", "label": "PRO"}]},
+     "stance[0].label", 'expected one of ["FAVOR", "AGAINST", "NONE"], got string "PRO"'),
+    ("speaker-offsets-and-text", {**D, "speakers": [{"start": 1, "end": 5, "text": "لافروف"}]}, "speakers[0]",
+     'a speaker mention needs either "start" and "end" or "text", not both; got keys [\'end\', \'start\', \'text\']'),
+    ("speaker-start-only", {**D, "speakers": [{"start": 3}]}, "speakers[0]",
+     'a speaker mention needs either "start" and "end" or "text", not both; got keys [\'start\']'),
+    ("speaker-half-null", {**D, "speakers": [{"start": 3, "end": None}]}, "speakers[0]",
+     "expected start and end both offsets or both null (an unaligned mention), got start=3, end=None"),
+    ("unknown-doc", {"doc_id": "000_d60cf795c66ab44"}, "doc_id",
+     "Unknown doc_id '000_d60cf795c66ab44'. Did you mean '000_d60cf795c66ab44c'? "
+     "Available: 000_d60cf795c66ab44c, 001_other"),
+    ("unknown-segment", {**D, "translations": [{"segment_id": "s99", "text": "x"}]}, "translations[0].segment_id",
+     "Unknown segment id 's99'. Did you mean"),
+    ("unknown-quote-attribution", {**D, "attribution": [{"quote_id": "q1", "speaker": "lavrov"}]},
+     "attribution[0].quote_id", "Unknown quote id 'q1'. Did you mean 'q01'? Available: q01, q02, q03"),
+    ("unknown-quote-stance", {**D, "stance": [{"quote_id": "q04", "target": "riyadh_talks", "label": "NONE"}]},
+     "stance[0].quote_id", "Unknown quote id 'q04'. Did you mean 'q03'? Available: q01, q02, q03"),
+    ("unknown-target", {**D, "stance": [{"quote_id": "q01", "target": "riyadh_talk", "label": "NONE"}]},
+     "stance[0].target", "Unknown target 'riyadh_talk'. Did you mean 'riyadh_talks'? "
+     "Available: economic_cooperation, relations_normalisation, riyadh_talks"),
+    ("unknown-target-in-quote", quote(content=[[1, 5]], stances=[{"target": "nato", "label": "NONE"}]),
+     "quotes[0].stances[0].target", "Unknown target 'nato'."),
+    ("duplicate-attribution", {**D, "attribution": [{"quote_id": "q01", "speaker": "lavrov"},
+                                                    {"quote_id": "q01", "speaker": None}]},
+     "attribution[1]",
+     "duplicate quote_id='q01': already given in attribution[0]; expected at most one item per quote_id"),
+    ("duplicate-stance", {**D, "stance": [{"quote_id": "q01", "target": "riyadh_talks", "label": "NONE"},
+                                          {"quote_id": "q02", "target": "riyadh_talks", "label": "NONE"},
+                                          {"quote_id": "q01", "target": "riyadh_talks", "label": "FAVOR"}]},
+     "stance[2]", "duplicate quote_id='q01', target='riyadh_talks': already given in stance[0]; "
+     "expected at most one item per quote_id/target"),
+    ("duplicate-translation",
+     {**D, "translations": [{"segment_id": "s01", "text": "a"}, {"segment_id": "s01", "text": "b"}]},
+     "translations[1]", "duplicate segment_id='s01': already given in translations[0]"),
+    ("duplicate-quote-stance", quote(content=[[1, 5]], stances=[{"target": "trump", "label": "NONE"},
+                                                                  {"target": "trump", "label": "FAVOR"}]),
+     "quotes[0].stances[1]", "duplicate target='trump': already given in quotes[0].stances[0]"),
+    ("alignment-method",
+     {**D, "alignments": [{"field": "f", "query": "q", "method": "guess", "score": 1, "span": None}]},
+     "alignments[0].method",
+     'expected one of ["offsets", "exact", "normalized", "fuzzy", "unaligned"], got string "guess"'),
+]
+
+
+@pytest.mark.parametrize(("obj", "field", "message"), [c[1:] for c in ERRORS], ids=[c[0] for c in ERRORS])
+def test_error_messages(obj, field, message):
+    with pytest.raises(InputError) as info:
+        parse(obj)
+    err = info.value
+    assert (err.file, err.line, err.field) == ("p.jsonl", 1, field)
+    assert err.message.startswith(message)
+    prefix = f"p.jsonl:1: {field}: " if field else "p.jsonl:1: "
+    assert str(err) == prefix + err.message
+
+
+@pytest.mark.parametrize("lines", [[], [""], ["", "  ", "\n"]])
+def test_empty_file(lines):
+    with pytest.raises(InputError) as info:
+        parse_submission_lines(lines, corpus=CORPUS, file="p.jsonl")
+    assert str(info.value) == "p.jsonl: empty file: expected one JSON object per line, got no lines"
+
+
+def test_line_numbers_count_blank_lines():
+    with pytest.raises(InputError) as info:
+        parse_submission_lines(["", line(D), "", '{"doc_id": 1}'], corpus=CORPUS, file="p.jsonl")
+    assert (info.value.line, info.value.field) == (4, "doc_id")
+
+
+def test_duplicate_doc_id_lines():
+    with pytest.raises(InputError) as info:
+        parse(D, {"doc_id": "001_other"}, D)
+    assert str(info.value) == (f"p.jsonl:3: doc_id: duplicate doc_id '{DOC_ID}': already on line 1; "
+                               "expected one line per document")
+
+
+def test_non_utf8_bytes(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(line(D).encode() + b'\n{"doc_id": "\xff"}\n')
+    with pytest.raises(InputError) as info:
+        read_submission(path, corpus=CORPUS)
+    assert str(info.value) == f"{path}:2: not UTF-8: byte 0xff at column 13; expected UTF-8 text"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="cannot read file"):
+        read_submission(tmp_path / "nope.jsonl", corpus=CORPUS)
+
+
+def test_utf8_bom_is_accepted():
+    assert list(parse_submission_lines(["\ufeff" + line(D)], corpus=CORPUS)) == [DOC_ID]
+
+
+def test_absent_key_is_not_attempted_and_empty_list_is_attempted():
+    pred = parse({**D, "quotes": [], "translations": []})[DOC_ID]
+    assert (pred.quotes, pred.translations) == ((), ())
+    assert (pred.speakers, pred.attribution, pred.stance) == (None, None, None)
+    assert pred == DocPrediction(DOC_ID, quotes=(), translations=())
+
+
+def test_offsets_are_kept_and_speaker_resolved():
+    obj = quote(content=[[Q01.start, Q01.end]], cue=[1705, 1708], source=[M02.start, M02.end],
+                speaker="لافروف", type="mixed",
+                stances=[{"target": "relations_normalisation", "label": "FAVOR"}])
+    pred = parse({**obj, "format_version": 1})[DOC_ID]
+    assert pred.quotes == (PredQuote(content=(Q01,), cue=Span(1705, 1708), source=M02, speaker="lavrov",
+                                     speaker_raw="لافروف", type="mixed",
+                                     stances=(PredStanceLabel("relations_normalisation", "FAVOR"),)),)
+    assert pred.quotes[0].content[0].text == Q01.text
+    assert pred.alignments == ()
+
+
+def test_text_fields_are_aligned_with_hints():
+    # normalised content (no hamza, ya for alef maqsura), cue and source near it
+    content = "«الوفدين الروسي والامريكي “لم يستمعا فقط، بل استمعا لبعضهما البعض” خلال المحادثات»"
+    pred = parse(quote(content_text=content, cue_text="قال", source_text="لافروف", speaker=None))[DOC_ID]
+    q = pred.quotes[0]
+    assert (q.content, q.cue, q.source) == ((Q01,), at("قال", 2), M02)
+    assert (q.speaker, q.speaker_raw) == ("lavrov", None)  # from the gold mention under the source
+    assert [(a.field, a.method) for a in pred.alignments] == [
+        ("quotes[0].content_text", "normalized"), ("quotes[0].cue_text", "exact"), ("quotes[0].source_text", "exact")]
+
+
+def test_discontinuous_content_text():
+    q = parse(quote(content_text=["مفيد", "الاجتماع مع الوفد الأمريكي"], cue_text="وصف"))[DOC_ID].quotes[0]
+    assert [s.text for s in q.content] == ["الاجتماع مع الوفد الأمريكي", "مفيد"]
+    assert q.content[0].end < q.content[1].start
+
+
+def test_unalignable_text_is_kept_as_spurious():
+    pred = parse({**D, "speakers": [{"text": "الرئيس الصيني شي جين بينغ"}],
+                  "quotes": [{"content_text": "سنغزو المريخ في العام المقبل بالتأكيد", "speaker": "Xi"}]})[DOC_ID]
+    assert pred.speakers == (PredMention(span=None),)
+    assert pred.quotes == (PredQuote(content=(), speaker=None, speaker_raw="Xi"),)
+    assert not pred.quotes[0].aligned
+    assert [(a.field, a.method, a.span) for a in pred.alignments] == [
+        ("speakers[0].text", "unaligned", None), ("quotes[0].content_text", "unaligned", None)]
+
+
+def test_repeated_speaker_text_takes_successive_occurrences():
+    pred = parse({**D, "speakers": [{"text": "لافروف"}, {"text": "لافروف", "entity": "A"},
+                                    {"start": 614, "end": 629, "entity": "dmitriev"}, {"text": "لافروف"}]})[DOC_ID]
+    assert [(m.span.start, m.entity) for m in pred.speakers] == [(47, None), (526, "A"), (614, "dmitriev"), (919, None)]
+
+
+def test_oracle_tasks():
+    pred = parse({**D, "attribution": [{"quote_id": "q01", "speaker": "Sergey Lavrov"},
+                                       {"quote_id": "q02", "speaker": "ushakov"},
+                                       {"quote_id": "q03", "speaker": None}],
+                  "stance": [{"quote_id": "q01", "target": "relations_normalisation", "label": "FAVOR"}],
+                  "translations": [{"segment_id": "s02", "text": "Russia and the US took first steps."}]})[DOC_ID]
+    assert pred.attribution == (PredAttribution("q01", "lavrov", "Sergey Lavrov"), PredAttribution("q02", "ushakov"),
+                                PredAttribution("q03", None))
+    assert pred.stance == (PredStance("q01", "relations_normalisation", "FAVOR"),)
+    assert pred.translations == (PredTranslation("s02", "Russia and the US took first steps."),)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("lavrov", "lavrov"),                                   # gold id
+        ("Lavrov", "lavrov"),                                   # English variant
+        ("SERGEI LAVROV.", "lavrov"),                           # casefold, punctuation
+        ("Sergey Lavrov", "lavrov"),                            # English spelling variant
+        ("سيرغي لافروف", "lavrov"),                              # Arabic name
+        ("سيرغى لافروف", "lavrov"),                              # alef maqsura spelling
+        ("سَيرغي لافروفْ", "lavrov"),                             # diacritics
+        ("وزير الخارجية الروسي سيرغي لافروف", "lavrov"),          # a gold mention's surface text
+        ("الوزير", "lavrov"),                                   # nominal mention surface
+        ("Russian Foreign Minister Sergei Lavrov", "lavrov"),   # name ⊂ query
+        ("اوشاكوف", "ushakov"),                                 # hamza dropped
+        ("Yury Ushakov", "ushakov"),
+        ("Yuri", "ushakov"),                                    # query ⊂ name
+        ("Dmitriev", "dmitriev"),
+        ("RDIF", "rdif"),
+        ("Russia", "russia"),
+        ("روبيو", "rubio"),
+        ("US Secretary of State Marco Rubio", "rubio"),
+        ("Putin", None),                                        # unknown
+        ("كيريل ديميترييف", None),                               # misspelt beyond normalisation
+        ("الروسي", None),                                       # ambiguous: several entities
+        ("", None),
+        (None, None),
+    ],
+)
+def test_resolve_speaker_by_name(name, expected):
+    assert resolve_speaker(name, doc=DOC) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "expected"),
+    [
+        (None, M02, "lavrov"),
+        ("SPEAKER_3", M05, "ushakov"),                 # cluster label: fall back to the source
+        (None, at("رئيس RDIF"), "dmitriev"),           # nested mentions: best overlap/union
+        (None, at("RDIF"), "rdif"),
+        (None, Span(M02.start - 4, M02.end), "lavrov"),  # partial overlap
+        (None, at("الخطوات الأولى"), None),             # no gold mention there
+        ("الروسي", at("يوري أوشاكوف", 1), "ushakov"),   # ambiguous name, source picks among candidates
+        ("الروسي", at("RDIF"), "rdif"),
+        ("lavrov", M05, "lavrov"),                     # a resolvable name wins over the source
+    ],
+)
+def test_resolve_speaker_with_source(name, source, expected):
+    assert resolve_speaker(name, doc=DOC, source=source) == expected
+
+
+RICH = {
+    "doc_id": DOC_ID,
+    "speakers": [{"text": "لافروف"}, {"start": M05.start, "end": M05.end, "entity": "B"}, {"text": "بوتين الرهيب"}],
+    "quotes": [
+        {"content_text": "الوفدين الروسي والامريكي لم يستمعا فقط بل استمعا لبعضهما البعض خلال المحادثات",
+         "cue_text": "قال", "source_text": "لافروف", "speaker": "Lavrov", "type": "mixed",
+         "stances": [{"target": "relations_normalisation", "label": "FAVOR"}]},
+        {"content": [[Q02.start, Q02.end]], "cue": None, "source": [M05.start, M05.end], "speaker": "ushakov"},
+        {"content_text": "كلام لا يوجد في النص أبدا ولا قريب منه", "speaker": None, "type": None},
+    ],
+    "attribution": [{"quote_id": "q03", "speaker": "Kirill Dmitriev"}, {"quote_id": "q01", "speaker": "nobody"}],
+    "stance": [{"quote_id": "q03", "target": "economic_cooperation", "label": "AGAINST"}],
+    "translations": [{"segment_id": "s03", "text": "Delegations met in Riyadh."}],
+}
+
+
+def test_round_trip_through_json():
+    pred = parse(RICH)[DOC_ID]
+    assert [a.method for a in pred.alignments] == ["exact", "unaligned", "fuzzy", "exact", "exact", "unaligned"]
+    written = submission_to_json(pred)
+    assert all("content_text" not in q and "cue_text" not in q for q in written["quotes"])
+    assert written["quotes"][2]["content"] == []
+    assert written["speakers"][2] == {"start": None, "end": None}
+    again = parse(written)[DOC_ID]
+    assert again == pred
+    assert submission_to_json(again) == written
+
+
+def test_write_is_deterministic_atomic_and_reads_back(tmp_path):
+    built = DocPrediction(
+        doc_id=DOC_ID,
+        quotes=(PredQuote(content=(Q03,), speaker="dmitriev", type="direct"), PredQuote(content=())),
+        attribution=(PredAttribution("q01", "lavrov"),),
+        alignments=(Alignment("quotes[1].content_text", "؟", "unaligned", 0.0, None),))
+    other = DocPrediction(doc_id="001_other", translations=())
+    a, b = tmp_path / "a.jsonl", tmp_path / "sub" / "b.jsonl"
+    write_submission([built, other], a)
+    write_submission([other, built], b)
+    assert a.read_bytes() == b.read_bytes()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.jsonl", "b.jsonl", "sub"]  # no temp files left
+    text = a.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith('{"alignments": [{"field": "quotes[1].content_text", "method": "unaligned"')
+    assert '"query": "؟"' in text and text.endswith("\n") and text.count("\n") == 2
+    back = read_submission(a, corpus=CORPUS)
+    assert back == {"001_other": other, DOC_ID: built}
+
+
+def test_write_refuses_two_predictions_for_one_document(tmp_path):
+    with pytest.raises(InputError, match=f"duplicate doc_id '{DOC_ID}'"):
+        write_submission([DocPrediction(DOC_ID), DocPrediction(DOC_ID)], tmp_path / "p.jsonl")
+    assert not list(tmp_path.iterdir())
+
+
+def test_validate_file_report(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(line(RICH) + "\n", encoding="utf-8")
+    report = validate_file(path, corpus=CORPUS)
+    assert report.missing_docs == ("001_other",)
+    (doc,) = report.docs
+    assert (doc.doc_id, doc.line, doc.unresolved_speakers, doc.offsets) == (DOC_ID, 1, 1, 3)
+    assert doc.counts == {"speakers": 3, "quotes": 3, "attribution": 2, "stance": 1, "translations": 1,
+                          "quote_stances": 1}
+    assert doc.coverage == {"attribution": (2, 3), "stance": (1, 2), "translations": (1, len(DOC.segments))}
+    assert report.alignment_methods == {"offsets": 3, "exact": 3, "normalized": 0, "fuzzy": 1, "unaligned": 2}
+    assert "no predictions for: 001_other" in report.summary()
+
+
+def test_main_validate_end_to_end(tmp_path, capsys):
+    data = tmp_path / "data"
+    (data / "articles").mkdir(parents=True)
+    (data / "gold").mkdir()
+    (data / "articles" / f"{DOC_ID}.txt").write_text(TEXT, encoding="utf-8")
+    gold = document_to_json(DOC, text_file=f"articles/{DOC_ID}.txt")
+    (data / "gold" / f"{DOC_ID}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    (data / "targets.json").write_text(json.dumps([t.__dict__ for t in TARGETS]), encoding="utf-8")
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(line(RICH) + "\n", encoding="utf-8")
+    assert main_validate([str(preds), "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{preds}: valid, 1 document(s), gold ")
+    assert "spans: offsets=3, exact=3, normalized=0, fuzzy=1, unaligned=2" in out
+
+
+def test_schema_is_valid_draft_2020_12_and_accepts_the_documented_example():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    example = {"doc_id": "x", "speakers": [{"start": 10, "end": 22}, {"text": "لافروف", "entity": "lavrov"}],
+               "quotes": [{"content": [[120, 260]], "cue": [100, 104], "source_text": "لافروف", "speaker": "lavrov",
+                           "type": "direct", "stances": [{"target": "t", "label": "FAVOR"}]},
+                          {"content_text": "...", "cue_text": None, "source": None, "speaker": None, "type": None}],
+               "attribution": [{"quote_id": "q01", "speaker": "Lavrov"}],
+               "stance": [{"quote_id": "q01", "target": "t", "label": "NONE"}],
+               "translations": [{"segment_id": "s01", "text": "..."}]}
+    assert list(Draft202012Validator(schema).iter_errors(example)) == []
+
+
+def test_the_example_in_the_docs_is_valid():
+    doc = (ROOT / "docs" / "SUBMISSION.md").read_text(encoding="utf-8")
+    example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    pred = parse(example)[DOC_ID]
+    assert [q.speaker for q in pred.quotes] == ["lavrov", "ushakov"]
+    assert pred.quotes[0].source == M02
+    assert pred.speakers[1] == PredMention(span=at("لافروف"), entity="lavrov")
+    assert [a.method for a in pred.alignments] == ["exact", "exact", "exact", "exact"]
+
+
+GOLD_FILES = sorted((ROOT / "data" / "gold").glob("*.json"))
+
+
+@pytest.mark.skipif(not GOLD_FILES, reason="data/gold/ not annotated yet")
+def test_real_gold_written_as_a_submission_reads_back_as_itself():
+    from benchmark.gold import load_corpus
+
+    corpus = load_corpus()
+    offsets, texts = [], []
+    for doc in corpus.documents:
+        quotes = [{"content": [[s.start, s.end] for s in q.content], "cue": q.cue and [q.cue.start, q.cue.end],
+                   "source": q.source and [q.source.start, q.source.end], "speaker": q.speaker, "type": q.type}
+                  for q in doc.quotes]
+        offsets.append(line({"doc_id": doc.doc_id, "quotes": quotes,
+                             "attribution": [{"quote_id": q.id, "speaker": q.speaker} for q in doc.quotes],
+                             "stance": [{"quote_id": s.quote, "target": s.target, "label": s.label}
+                                        for s in doc.stances]}))
+        texts.append(line({"doc_id": doc.doc_id, "quotes": [
+            {"content_text": [s.text for s in q.content], "cue_text": q.cue and q.cue.text,
+             "source_text": q.source and q.source.text, "speaker": doc.entity(q.speaker).name_en}
+            for q in doc.quotes]}))
+    by_offsets = parse_submission_lines(offsets, corpus=corpus)
+    by_text = parse_submission_lines(texts, corpus=corpus)
+    for doc in corpus.documents:
+        pred = by_offsets[doc.doc_id]
+        assert [(q.content, q.cue, q.source, q.speaker) for q in pred.quotes] == [
+            (q.content, q.cue, q.source, q.speaker) for q in doc.quotes]
+        assert [a.speaker for a in pred.attribution] == [q.speaker for q in doc.quotes]
+        assert pred.alignments == ()
+        pred = by_text[doc.doc_id]
+        assert [q.speaker for q in pred.quotes] == [q.speaker for q in doc.quotes]
+        assert {a.method for a in pred.alignments} <= {"exact", "normalized"}
+        for gold, got in zip(doc.quotes, pred.quotes, strict=True):
+            if doc.text.count(gold.content[0].text) == 1:  # unique text: must land on the gold span
+                assert got.content[0] == gold.content[0]
