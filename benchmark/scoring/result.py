@@ -1,0 +1,297 @@
+"""Result records and the per-item → metric machinery shared by all tasks.
+
+A task turns one gold document and one prediction into **per-item rows**
+(plain JSON-serialisable dicts, written to ``per_item.jsonl``)::
+
+    {"task": "quotes", "doc_id": "d1", "unit": "segment", "item": "s03",
+     "stats": {"content.char": {"pos": 2, "act": 1, ...}, ...}}
+
+Every metric is described by a :class:`MetricSpec` whose ``build`` reads the
+rows (freshly computed or read back from disk) into an :class:`ItemStats`:
+item keys, a ``(n_items, k)`` statistics matrix and a vectorised
+``aggregate``.  The value, bootstrap interval and paired tests all start
+from that matrix, so a metric recomputed from saved rows is identical to the
+one computed in the run.
+
+Undefined values (a zero denominator) are NaN internally, ``None`` in
+:class:`MetricResult` and ``null`` in JSON, and raise an
+:class:`UndefinedMetricWarning`.
+
+Examples
+--------
+>>> rows = [{"doc_id": "d", "item": "q1", "stats": {"acc": {"correct": 1, "n": 1}}},
+...         {"doc_id": "d", "item": "q2", "stats": {"acc": {"correct": 0, "n": 1}}}]
+>>> spec = MetricSpec(name="accuracy", help="share correct",
+...                   build=family_builder("acc", ("correct", "n"), ratio(0, 1)))
+>>> r = score_metric(spec, rows, gold_sha256="0" * 64, n_resamples=100, seed=1)
+>>> r.value, r.n_items, r.signature.split("|")[:2]
+(0.5, 2, ['accuracy', 'boot:100'])
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ..errors import InputError, UnknownNameError
+from ..registry import unknown_name_message
+from .signature import metric_signature
+from .stats import Aggregate, bootstrap_ci
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A metric is undefined (zero denominator) and is reported as ``null``."""
+
+
+def json_clean(value: Any) -> Any:
+    """Turn tuples into lists, numpy scalars into Python numbers, NaN into ``None``.
+
+    >>> json_clean((1, float("nan"), (("a", 2.0),)))
+    [1, None, [['a', 2.0]]]
+    """
+    if isinstance(value, (tuple, list)):
+        return [json_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_clean(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return json_clean(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _none_if_nan(x: float | None) -> float | None:
+    return None if x is None or math.isnan(x) else float(x)
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One metric value with its interval, signature and raw counts."""
+
+    name: str
+    """Unique within its task, e.g. ``"quote_content_f1.proportional.char"``."""
+    value: float | None
+    """``None`` when undefined."""
+    ci_low: float | None
+    ci_high: float | None
+    signature: str
+    """Every setting that changes the value (see :mod:`.signature`)."""
+    n_items: int
+    """Number of resampling units (segments, quotes, stance items, …)."""
+    higher_is_better: bool = True
+    details: tuple = ()
+    """``(key, value)`` pairs: counts, confusion matrices, undefined resamples."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; NaN becomes ``None``.
+
+        >>> MetricResult("m", float("nan"), None, None, "m|x:1", 0).to_json()["value"] is None
+        True
+        """
+        return {
+            "name": self.name,
+            "value": _none_if_nan(self.value),
+            "ci_low": _none_if_nan(self.ci_low),
+            "ci_high": _none_if_nan(self.ci_high),
+            "signature": self.signature,
+            "n_items": self.n_items,
+            "higher_is_better": self.higher_is_better,
+            "details": {str(k): json_clean(v) for k, v in self.details},
+        }
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """All metrics of one task plus the per-item rows they were computed from."""
+
+    task: str
+    metrics: tuple[MetricResult, ...]
+    """Empty when the task was not attempted (never zeros)."""
+    per_item: tuple[dict, ...]
+
+    @property
+    def attempted(self) -> bool:
+        return bool(self.metrics)
+
+    def metric(self, name: str) -> MetricResult:
+        """The metric called ``name`` (did-you-mean error when absent)."""
+        for m in self.metrics:
+            if m.name == name:
+                return m
+        raise UnknownNameError(unknown_name_message(f"{self.task} metric", name, [m.name for m in self.metrics]))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task": self.task, "metrics": [m.to_json() for m in self.metrics]}
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    """Per-item statistics of one metric, ready for resampling."""
+
+    keys: tuple[str, ...]
+    """``"<doc_id>/<item>"`` for each row of ``stats``, sorted."""
+    stats: np.ndarray
+    """Shape ``(n_items, k)``."""
+    aggregate: Aggregate
+    """Maps summed statistics ``(B, k)`` to ``B`` scores."""
+    details: Callable[[np.ndarray], tuple] | None = None
+    """Maps the summed statistics ``(k,)`` to ``(key, value)`` details."""
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """How to compute one metric from per-item rows."""
+
+    name: str
+    help: str
+    build: Callable[[Sequence[Mapping[str, Any]]], ItemStats]
+    signature_fields: tuple[tuple[str, object], ...] = ()
+    packages: tuple[str, ...] = ("numpy",)
+    higher_is_better: bool = True
+
+    @property
+    def base(self) -> str:
+        """The metric name without scheme/level suffixes (used in signatures)."""
+        return self.name.split(".")[0]
+
+
+def item_key(row: Mapping[str, Any]) -> str:
+    return f"{row['doc_id']}/{row['item']}"
+
+
+def family_rows(rows: Sequence[Mapping[str, Any]], family: str) -> list[Mapping[str, Any]]:
+    """Rows carrying statistics ``family``, sorted by item key (order-invariant)."""
+    chosen = [r for r in rows if family in r.get("stats", {})]
+    return sorted(chosen, key=lambda r: (str(r["doc_id"]), str(r["item"])))
+
+
+def family_builder(
+    family: str,
+    columns: tuple[str, ...] | None,
+    aggregate: Aggregate,
+    details: Callable[[np.ndarray], tuple] | None = None,
+) -> Callable[[Sequence[Mapping[str, Any]]], ItemStats]:
+    """A ``build`` reading ``row["stats"][family]``.
+
+    ``columns`` names the keys of a dict-valued family, in matrix order;
+    ``None`` means the family value is already a list of numbers.
+    """
+
+    def build(rows: Sequence[Mapping[str, Any]]) -> ItemStats:
+        chosen = family_rows(rows, family)
+        if columns is None:
+            data = [list(r["stats"][family]) for r in chosen]
+            width = len(data[0]) if data else 0
+        else:
+            data = [[r["stats"][family][c] for c in columns] for r in chosen]
+            width = len(columns)
+        matrix = np.asarray(data, dtype=float).reshape(len(chosen), width)
+        return ItemStats(tuple(item_key(r) for r in chosen), matrix, aggregate, details)
+
+    return build
+
+
+def ratio(num: int, den: int) -> Aggregate:
+    """Aggregate ``sums[:, num] / sums[:, den]`` with NaN for 0/0."""
+
+    def aggregate(sums: np.ndarray) -> np.ndarray:
+        return safe_divide(sums[:, num], sums[:, den])
+
+    return aggregate
+
+
+def safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Elementwise ``num / den`` with NaN where ``den == 0``."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def score_metric(
+    spec: MetricSpec,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    gold_sha256: str,
+    n_resamples: int,
+    seed: int,
+    confidence: float = 0.95,
+) -> MetricResult:
+    """Compute ``spec`` on ``rows``: value, percentile bootstrap CI, details."""
+    items = spec.build(rows)
+    ci = bootstrap_ci(items.stats, items.aggregate, n_resamples=n_resamples, seed=seed, confidence=confidence)
+    details: tuple = ()
+    if items.details is not None:
+        # JSON-clean values (NaN → None) so results compare equal and serialise.
+        details = tuple((k, json_clean(v)) for k, v in items.details(items.stats.sum(axis=0)))
+    if ci.n_undefined:
+        details += (("undefined_resamples", ci.n_undefined),)
+    value = _none_if_nan(ci.estimate)
+    if value is None:
+        warnings.warn(
+            f"{spec.name} is undefined (zero denominator over {items.stats.shape[0]} items); reported as null",
+            UndefinedMetricWarning,
+            stacklevel=2,
+        )
+    signature = metric_signature(
+        spec.base,
+        fields=spec.signature_fields,
+        n_resamples=n_resamples,
+        seed=seed,
+        confidence=confidence,
+        gold_sha256=gold_sha256,
+        packages=spec.packages,
+    )
+    return MetricResult(
+        name=spec.name,
+        value=value,
+        ci_low=None if value is None else _none_if_nan(ci.low),
+        ci_high=None if value is None else _none_if_nan(ci.high),
+        signature=signature,
+        n_items=int(items.stats.shape[0]),
+        higher_is_better=spec.higher_is_better,
+        details=details,
+    )
+
+
+def paired_item_stats(a: ItemStats, b: ItemStats) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Align two runs' statistics by item key for a paired test.
+
+    An item present in only one run (the pseudo-item holding unaligned
+    predictions) gets a zero row in the other: every statistics family is
+    additive, so a zero row is the same as "no predictions there".
+    """
+    keys = tuple(sorted(set(a.keys) | set(b.keys)))
+    if a.stats.shape[1] != b.stats.shape[1] and a.stats.size and b.stats.size:
+        raise ValueError(f"statistics widths differ: {a.stats.shape[1]} vs {b.stats.shape[1]}")
+    width = max(a.stats.shape[1], b.stats.shape[1])
+
+    def expand(s: ItemStats) -> np.ndarray:
+        pos = {k: i for i, k in enumerate(s.keys)}
+        out = np.zeros((len(keys), width))
+        for j, k in enumerate(keys):
+            if k in pos:
+                out[j] = s.stats[pos[k]]
+        return out
+
+    return expand(a), expand(b), keys
+
+
+def index_predictions(items, key, field: str, known: set) -> dict:
+    """Predictions by ``key(item)``; unknown keys and duplicates raise :class:`InputError`."""
+    out = {}
+    for j, item in enumerate(items):
+        k = key(item)
+        if k not in known:
+            raise InputError(f"{k!r} is not a gold item of this document", field=f"{field}[{j}]")
+        if k in out:
+            raise InputError(f"duplicate prediction for {k!r}", field=f"{field}[{j}]")
+        out[k] = item
+    return out

@@ -1,0 +1,114 @@
+"""The two `evaluate` modules load offline from their folders and equal the core functions."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmark.schema import Span
+from benchmark.scoring.spans import SpanSet, align, categories, prf, span_item_stats
+from benchmark.scoring.stance import LABELS, stance_scores
+
+MODULES = Path(__file__).resolve().parent.parent / "benchmark" / "evaluate_modules"
+
+# Runs in a fresh interpreter so the offline switches are set before
+# huggingface_hub and datasets read them.
+SCRIPT = r"""
+import json, sys
+import evaluate
+data = json.loads(sys.stdin.read())
+spans = evaluate.load(data["spans_dir"])
+labelled = evaluate.load(data["spans_dir"], "labelled")
+stance = evaluate.load(data["stance_dir"])
+per_target = evaluate.load(data["stance_dir"], "per_target")
+out = {
+    "spans": {s: spans.compute(predictions=data["pred"], references=data["gold"], scheme=s)
+              for s in ("strict", "exact", "partial", "proportional")},
+    "labelled": {s: labelled.compute(predictions=data["pred"], references=data["gold"],
+                                     prediction_labels=data["pred_labels"], reference_labels=data["gold_labels"],
+                                     scheme=s) for s in ("strict", "type")},
+    "stance": stance.compute(predictions=data["stance_pred"], references=data["stance_gold"]),
+    "per_target": per_target.compute(predictions=data["stance_pred"], references=data["stance_gold"],
+                                     targets=data["targets"]),
+}
+print(json.dumps(out))
+"""
+
+
+def _data(seed: int = 3):
+    rng = random.Random(seed)
+    gold, pred, gold_labels, pred_labels = [], [], [], []
+    for _ in range(6):  # items
+        g, p, gl, pl = [], [], [], []
+        for _ in range(rng.randint(0, 4)):
+            start = rng.randint(0, 200)
+            pieces = [[start, start + rng.randint(1, 30)]]
+            if rng.random() < 0.3:  # discontinuous
+                pieces.append([pieces[0][1] + 5, pieces[0][1] + 5 + rng.randint(1, 10)])
+            g.append(pieces)
+            gl.append(rng.choice(["lavrov", "bruce"]))
+            if rng.random() < 0.7:
+                s = pieces[0][0] + rng.randint(-3, 3)
+                p.append([[max(0, s), pieces[-1][1] + rng.randint(-3, 3)]])
+                pl.append(rng.choice(["lavrov", "bruce", ""]))
+        gold.append(g), pred.append(p), gold_labels.append(gl), pred_labels.append(pl)
+    stance_gold = [rng.choice(LABELS) for _ in range(30)]
+    stance_pred = [rng.choice((*LABELS, "")) for _ in range(30)]
+    targets = [rng.choice(["a", "b", "c"]) for _ in range(30)]
+    return {"gold": gold, "pred": pred, "gold_labels": gold_labels, "pred_labels": pred_labels,
+            "stance_gold": stance_gold, "stance_pred": stance_pred, "targets": targets,
+            "spans_dir": str(MODULES / "quote_spans"), "stance_dir": str(MODULES / "stance_favg")}
+
+
+def _core_spans(data, scheme, labelled):
+    total = np.zeros(8)
+    for n in range(len(data["gold"])):
+        def sets(items, labels):
+            return [SpanSet(tuple(Span(s, e) for s, e in spans), (labels[k] or None) if labelled else None)
+                    for k, spans in enumerate(items)]
+        g = sets(data["gold"][n], data["gold_labels"][n])
+        p = sets(data["pred"][n], data["pred_labels"][n])
+        total += span_item_stats(g, p, item_starts=[0], matches=align(g, p)).sum(axis=0)
+    p, r, f = (float(x[0]) for x in prf(total, scheme))
+    return {"precision": p, "recall": r, "f1": f, **categories(total, scheme)}
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    data = _data()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           "HF_HOME": str(tmp_path_factory.mktemp("hf_home"))}
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], input=json.dumps(data), capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return data, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("scheme", ["strict", "exact", "partial", "proportional"])
+def test_quote_spans_equals_core(loaded, scheme):
+    data, out = loaded
+    core = _core_spans(data, scheme, labelled=False)
+    assert out["spans"][scheme] == pytest.approx(core)
+    assert core["POS"] > 0 and core["ACT"] > 0
+
+
+@pytest.mark.parametrize("scheme", ["strict", "type"])
+def test_quote_spans_labelled_equals_core(loaded, scheme):
+    data, out = loaded
+    assert out["labelled"][scheme] == pytest.approx(_core_spans(data, scheme, labelled=True))
+
+
+def test_stance_favg_equals_core(loaded):
+    data, out = loaded
+    pred = [p or None for p in data["stance_pred"]]
+    assert out["stance"] == stance_scores(gold=data["stance_gold"], pred=pred)  # exact through JSON
+    core = stance_scores(gold=data["stance_gold"], pred=pred, targets=data["targets"])
+    assert out["per_target"]["f_avg_per_target"] == pytest.approx(core["f_avg_per_target"])
+    assert out["per_target"]["per_target"] == pytest.approx(core["per_target"])

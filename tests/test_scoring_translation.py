@@ -1,0 +1,108 @@
+"""Translation scores equal sacrebleu's corpus scores exactly."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import sacrebleu
+from sacrebleu.metrics import BLEU, CHRF, TER
+
+from benchmark.errors import InputError
+from benchmark.scoring.translation import (
+    METRICS, corpus_score, has_quotation, name_found, score_from_stats, segment_statistics,
+    stats_width, to_sacrebleu_streams,
+)
+
+WORDS = "the talks were very useful Lavrov said that Russia and United States agreed to restore embassies".split()
+
+
+def _corpus(seed: int, n: int = 25):
+    rng = random.Random(seed)
+    refs = [" ".join(rng.choices(WORDS, k=rng.randint(3, 15))) + "." for _ in range(n)]
+    hyps = []
+    for r in refs:
+        words = r.split()
+        kind = rng.random()
+        if kind < 0.1:
+            hyps.append("")
+        elif kind < 0.3:
+            hyps.append(r)
+        else:
+            hyps.append(" ".join(w for w in words if rng.random() > 0.3) + rng.choice(["", " indeed", "."]))
+    return hyps, [(r,) for r in refs]
+
+
+SACREBLEU = {"chrf++": lambda: CHRF(word_order=2), "chrf": CHRF, "bleu": BLEU, "ter": TER}
+
+
+@pytest.mark.parametrize("name", METRICS)
+@pytest.mark.parametrize("seed", range(4))
+def test_summed_statistics_give_sacrebleus_corpus_score_exactly(name, seed):
+    hyps, refs = _corpus(seed)
+    expected = SACREBLEU[name]().corpus_score(hyps, [[r[0] for r in refs]]).score
+    stats, _ = segment_statistics(name, hypotheses=hyps, references=refs)
+    assert stats.shape == (len(hyps), stats_width(name))
+    assert float(score_from_stats(name, stats.sum(axis=0))[0]) == expected
+    assert corpus_score(name, hypotheses=hyps, references=refs) == expected
+
+
+@pytest.mark.parametrize("name", METRICS)
+def test_score_from_stats_is_row_wise(name):
+    hyps, refs = _corpus(7)
+    stats, _ = segment_statistics(name, hypotheses=hyps, references=refs)
+    rows = np.stack([stats[:10].sum(0), stats[10:].sum(0)])
+    scores = score_from_stats(name, rows)
+    assert scores[0] == corpus_score(name, hypotheses=hyps[:10], references=refs[:10])
+    assert scores[1] == corpus_score(name, hypotheses=hyps[10:], references=refs[10:])
+
+
+def test_references_are_segment_major_and_converted_once():
+    assert to_sacrebleu_streams([("a1", "a2"), ("b1",)]) == [["a1", "b1"], ["a2", None]]
+    hyps = ["Lavrov said the talks were useful.", "Russia agreed."]
+    refs = [("Lavrov said the talks were very useful.", "Lavrov called the talks useful."), ("Russia agreed.",)]
+    expected = BLEU().corpus_score(hyps, [[r[0] for r in refs], [refs[0][1], None]]).score
+    assert corpus_score("bleu", hypotheses=hyps, references=refs) == expected
+
+
+def test_signatures_are_sacrebleus():
+    _, sig = segment_statistics("chrf++", hypotheses=["a b"], references=[("a b",)])
+    assert sig == f"chrF2++|nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:{sacrebleu.__version__}"
+    _, bleu = segment_statistics("bleu", hypotheses=[], references=[])
+    assert bleu.startswith("BLEU|nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|")
+
+
+def test_references_as_hypotheses_score_perfectly():
+    _, refs = _corpus(3)
+    hyps = [r[0] for r in refs]
+    assert corpus_score("chrf++", hypotheses=hyps, references=refs) == 100.0
+    assert corpus_score("bleu", hypotheses=hyps, references=refs) == pytest.approx(100.0)  # exp(log) rounding
+    assert corpus_score("ter", hypotheses=hyps, references=refs) == 0.0
+
+
+def test_length_mismatch_raises():
+    with pytest.raises(InputError, match="2 hypotheses for 1 reference segments"):
+        segment_statistics("chrf", hypotheses=["a", "b"], references=[("a",)])
+
+
+@pytest.mark.parametrize(
+    "text,names,expected",
+    [
+        ("Sergey Lavrov said", ("Sergei Lavrov", "Lavrov"), True),
+        ("SERGEI LAVROV said", ("Sergei Lavrov",), True),
+        ("The minister said", ("Sergei Lavrov", "Lavrov"), False),
+        ("anything", ("",), False),
+    ],
+)
+def test_name_found_is_casefolded_substring(text, names, expected):
+    assert name_found(text, names) is expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("He called it “useful”.", True), ('He called it "useful".', True), ("He called it useful.", False),
+     ("“” empty", False), ("“unclosed", False)],
+)
+def test_has_quotation(text, expected):
+    assert has_quotation(text) is expected
