@@ -1,0 +1,19 @@
+"""Publish the benchmark on the Hugging Face Hub (``python -m benchmark publish``).
+
+Builds, under ``results/hub/``, exactly the folders that would be uploaded:
+``dataset/`` (the gold as Parquet, its card, ``GUIDELINES.md`` and an
+``eval.yaml`` registering it as a Hub benchmark), ``results/`` (a results
+dataset, one config per system and one split per run plus ``latest``) and,
+for a system that is a Hub model, ``model_card/`` (``.eval_results`` and
+``model-index`` entries).  With a token and repo ids it uploads each repo in
+one atomic commit and records the commits in ``publish_manifest.json``.
+See ``docs/PUBLISHING.md``.
+"""
+
+from __future__ import annotations
+
+from .command import cmd_publish, publish
+from .config import PublishSettings, load_settings
+from .upload import PublishError
+
+__all__ = ["PublishError", "PublishSettings", "cmd_publish", "load_settings", "publish"]

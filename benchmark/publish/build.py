@@ -1,0 +1,103 @@
+"""Build the folders to upload under ``<out_dir>/``, all at once or not at all.
+
+Everything is written into a hidden staging folder next to the final ones
+(``<out_dir>/.stage-*``) and each finished folder is then renamed into place,
+so a failure never leaves a half-written ``dataset/`` or ``results/`` that a
+later upload could pick up.  The publish manifest is written the same way
+(temporary file, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..schema import Corpus
+from .runs import RunRecord
+
+FOLDERS = ("dataset", "results", "model_card")
+MANIFEST = "publish_manifest.json"
+
+
+@dataclass(frozen=True)
+class BuiltFolders:
+    """Where the built folders are and what went into them."""
+
+    out_dir: Path
+    dataset_rows: dict[str, int]
+    """Gold config → rows."""
+    results_rows: dict[str, dict[str, int]]
+    """System → split → rows (empty when there are no runs)."""
+    model_card_run: RunRecord | None
+    """The run whose results the model card entries report."""
+
+    def folder(self, name: str) -> Path:
+        return self.out_dir / name
+
+    def has(self, name: str) -> bool:
+        return self.folder(name).is_dir()
+
+
+def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunRecord]], out_dir: Path,
+                      pretty_name: str, evaluation_framework: str, dataset_repo_id: str | None,
+                      results_repo_id: str | None, results_license: str, leaderboard_dir: Path | None,
+                      include_run_files: bool, model: dict[str, Any] | None = None) -> BuiltFolders:
+    """Write ``dataset/``, ``results/`` (when there are runs) and ``model_card/`` (when asked).
+
+    ``model`` holds the keyword arguments of
+    :func:`~benchmark.publish.model_card.write_model_card_files` plus ``run``.
+    Folders from an earlier publish that this one does not build are removed,
+    so ``<out_dir>`` always shows exactly one publish.
+    """
+    from .dataset_folder import write_dataset_folder
+    from .model_card import write_model_card_files
+    from .results_folder import write_results_folder
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
+    try:
+        dataset_rows = write_dataset_folder(corpus, stage / "dataset", card=card, name=pretty_name,
+                                            evaluation_framework=evaluation_framework,
+                                            results_repo_id=results_repo_id)
+        results_rows: dict[str, dict[str, int]] = {}
+        if runs:
+            (stage / "results").mkdir()
+            results_rows = write_results_folder(
+                runs, stage / "results", license_id=results_license, pretty_name=f"{pretty_name}: results",
+                dataset_repo_id=dataset_repo_id, leaderboard_dir=leaderboard_dir, include_run_files=include_run_files)
+        run = None
+        if model is not None:
+            model = dict(model)
+            run = model.pop("run")
+            write_model_card_files(run, stage / "model_card", **model)
+        old = stage / ".old"
+        old.mkdir()
+        for name in FOLDERS:
+            if (out_dir / name).exists():
+                os.replace(out_dir / name, old / name)
+            if (stage / name).exists():
+                os.replace(stage / name, out_dir / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return BuiltFolders(out_dir=out_dir, dataset_rows=dataset_rows, results_rows=results_rows, model_card_run=run)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to ``path`` through a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,211 @@
+"""``python -m benchmark publish [hub.key=value …]``: build, list, upload, record.
+
+1. Settings: ``configs/hub/default.yaml`` + overrides (:mod:`.config`).
+2. Build ``<out_dir>/dataset``, ``<out_dir>/results`` and, for a system that is
+   a Hub model, ``<out_dir>/model_card`` (:mod:`.build`).
+3. Dry run (no token, no repo id, or ``hub.dry_run=true``): list every file
+   that would be uploaded.  Otherwise upload each repo in one commit
+   (:mod:`.upload`), dataset first.
+4. Record what happened in ``<out_dir>/publish_manifest.json``: per repo the
+   files with sizes and checksums, and the commit SHA and URL only for a
+   commit that landed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, InputError
+from ..registry import unknown_name_message
+from .build import MANIFEST, BuiltFolders, build_hub_folders, write_json_atomic
+from .config import PublishSettings, load_settings
+from .runs import RunRecord, discover_runs
+from .upload import PublishError, check_token_absent, commit_folder, list_files, make_client, resolve_token
+
+NO_TOKEN = "no token found: set HF_TOKEN or run `hf auth login`"
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """CLI entry: parse ``args.overrides`` and publish."""
+    return publish(load_settings(list(getattr(args, "overrides", None) or [])))
+
+
+def _mode(settings: PublishSettings, token: str | None) -> tuple[bool, str]:
+    """``(dry_run, why)``; raises when an upload was demanded but cannot happen."""
+    targets = settings.repo_id or settings.results_repo_id
+    if settings.dry_run is True:
+        return True, "hub.dry_run=true"
+    if settings.dry_run is False:
+        if not targets:
+            raise ConfigError("hub.dry_run=false needs hub.repo_id and/or hub.results_repo_id", field="hub.repo_id")
+        if token is None:
+            raise PublishError(f"cannot upload: {NO_TOKEN}")
+        return False, "hub.dry_run=false"
+    if token is None:
+        return True, NO_TOKEN
+    if not targets:
+        return True, "no hub.repo_id or hub.results_repo_id given"
+    return False, "token and repo ids present"
+
+
+def _model_run(settings: PublishSettings, runs: dict[str, list[RunRecord]]) -> RunRecord | None:
+    if settings.system is None:
+        return None
+    if settings.system not in runs:
+        raise ConfigError(unknown_name_message("system with runs", settings.system, runs), field="hub.system")
+    records = runs[settings.system]
+    if settings.run is None:
+        return records[-1]
+    by_name = {r.run_name: r for r in records}
+    if settings.run not in by_name:
+        raise ConfigError(unknown_name_message(f"run of {settings.system}", settings.run, by_name), field="hub.run")
+    return by_name[settings.run]
+
+
+def _model_kwargs(settings: PublishSettings, run: RunRecord | None, pretty_name: str,
+                  dataset_revision: str | None = None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {"run": run, "model_id": settings.model_id, "dataset_id": settings.repo_id, "dataset_name": pretty_name,
+            "evaluation_framework": settings.evaluation_framework, "results_repo_id": settings.results_repo_id,
+            "dataset_revision": dataset_revision, "metrics": settings.model_index_metrics}
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError  # unreachable
+
+
+def _repo_entries(settings: PublishSettings, built: BuiltFolders) -> list[dict[str, Any]]:
+    out = []
+    for role, repo_id in (("dataset", settings.repo_id), ("results", settings.results_repo_id)):
+        if not built.has(role):
+            continue
+        files = list_files(built.folder(role))
+        out.append({"role": role, "repo_id": repo_id, "repo_type": "dataset", "folder": str(built.folder(role)),
+                    "files": [{"path": f.path_in_repo, "size": f.size, "sha256": f.sha256} for f in files],
+                    "n_files": len(files), "bytes": sum(f.size for f in files), "status": "built",
+                    "commit_sha": None, "commit_url": None, "url": None, "error": None, "_files": files})
+    return out
+
+
+def _manifest(settings, built, repos, *, dry_run: bool, why: str, corpus, runs) -> dict[str, Any]:
+    from .. import __version__
+
+    card = None
+    if built.model_card_run is not None:
+        folder = built.folder("model_card")
+        card = {"model_id": settings.model_id, "system": settings.system, "run_id": built.model_card_run.run_id,
+                "folder": str(folder), "files": [f.path_in_repo for f in list_files(folder)]}
+    return {
+        "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "dry_run": dry_run, "mode": why, "benchmark_version": __version__, "gold_sha256": corpus.sha256,
+        "settings": settings.resolved(),
+        "runs": {system: [r.run_id for r in records] for system, records in runs.items()},
+        "repos": [{k: v for k, v in r.items() if not k.startswith("_")} for r in repos],
+        "model_card": card,
+    }
+
+
+def _print_listing(repos: list[dict[str, Any]], built: BuiltFolders, settings: PublishSettings) -> None:
+    for r in repos:
+        target = r["repo_id"] or f"(no hub.{'repo_id' if r['role'] == 'dataset' else 'results_repo_id'} given)"
+        print(f"{r['role']} -> {target}: {r['n_files']} files, {_size(r['bytes'])}")
+        for f in r["files"]:
+            print(f"  {f['size']:>12,}  {f['path']}")
+    if built.model_card_run is not None:
+        print(f"model card entries for {settings.model_id} (run {built.model_card_run.run_id}), "
+              f"not uploaded by publish:")
+        for f in list_files(built.folder("model_card")):
+            print(f"  {f.size:>12,}  {built.folder('model_card') / f.path_in_repo}")
+
+
+def publish(settings: PublishSettings) -> int:
+    """Build the Hub folders and upload them when a token and repo ids are present."""
+    from ..card import card_metadata, dataset_card
+    from ..gold import default_data_dir, load_corpus
+
+    token = resolve_token()
+    if token and token in json.dumps(settings.resolved()):
+        raise ConfigError("a setting contains the Hub token; tokens only come from HF_TOKEN or `hf auth login`")
+    dry_run, why = _mode(settings, token)
+    data_dir = Path(settings.data_dir) if settings.data_dir else default_data_dir()
+    corpus = load_corpus(data_dir)
+    pretty_name = str(card_metadata(corpus)["pretty_name"])
+    runs = discover_runs(Path(settings.results_dir), systems=settings.systems)
+    if not runs and settings.results_repo_id and not dry_run:
+        raise InputError("no finished run folders to publish (run `python -m benchmark run` first)",
+                         file=settings.results_dir)
+    model_run = _model_run(settings, runs)
+    out_dir = Path(settings.out_dir)
+    built = build_hub_folders(
+        corpus=corpus, card=dataset_card(corpus, data_dir=data_dir), runs=runs, out_dir=out_dir,
+        pretty_name=pretty_name, evaluation_framework=settings.evaluation_framework,
+        dataset_repo_id=settings.repo_id, results_repo_id=settings.results_repo_id,
+        results_license=settings.results_license, leaderboard_dir=Path(settings.leaderboard_dir),
+        include_run_files=settings.include_run_files, model=_model_kwargs(settings, model_run, pretty_name))
+    for name in ("dataset", "results", "model_card"):
+        if built.has(name):
+            check_token_absent(built.folder(name), token)
+    repos = _repo_entries(settings, built)
+    if not runs:
+        print(f"note: no finished run folders under {settings.results_dir}; results folder not built")
+    manifest_path = out_dir / MANIFEST
+    if dry_run:
+        print(f"dry run ({why}): nothing uploaded")
+        for r in repos:
+            r["status"] = "dry_run"
+        _print_listing(repos, built, settings)
+        write_json_atomic(manifest_path, _manifest(settings, built, repos, dry_run=True, why=why, corpus=corpus,
+                                                   runs=runs))
+        print(f"wrote {manifest_path}")
+        return 0
+    return _upload(settings, built, repos, token=token, why=why, corpus=corpus, runs=runs, model_run=model_run,
+                   pretty_name=pretty_name, manifest_path=manifest_path)
+
+
+def _upload(settings, built, repos, *, token, why, corpus, runs, model_run, pretty_name, manifest_path) -> int:
+    from .model_card import write_model_card_files
+
+    api = make_client(token)
+    targets = [r for r in repos if r["repo_id"]]
+    for r in repos:
+        if not r["repo_id"]:
+            r["status"] = "not_requested"
+    for i, r in enumerate(targets):
+        message = (f"Publish gold {corpus.sha256[:12]}" if r["role"] == "dataset"
+                   else f"Publish results: {sum(len(v) for v in runs.values())} run(s) of {len(runs)} system(s)")
+        try:
+            rec = commit_folder(api, repo_id=r["repo_id"], folder=built.folder(r["role"]), files=r["_files"],
+                                private=settings.private, commit_message=message, token=token)
+        except PublishError as exc:
+            r["status"], r["error"] = "failed", exc.message
+            for later in targets[i + 1:]:
+                later["status"] = "not_attempted"
+            write_json_atomic(manifest_path, _manifest(settings, built, repos, dry_run=False, why=why, corpus=corpus,
+                                                       runs=runs))
+            landed = [f"{x['repo_id']} ({x['commit_sha'][:8]})" for x in targets if x["status"] == "committed"]
+            tail = f"; already committed: {', '.join(landed)}" if landed else ""
+            raise PublishError(f"upload to {r['repo_id']} failed, nothing committed there: {exc.message}{tail}") from None
+        r.update(status="committed", commit_sha=rec.commit_sha, commit_url=rec.commit_url, url=rec.repo_url)
+        if r["role"] == "dataset" and model_run is not None:
+            # Pin the model-card entries to the dataset commit that just landed.
+            kwargs = _model_kwargs(settings, model_run, pretty_name, dataset_revision=rec.commit_sha)
+            kwargs.pop("run")
+            write_model_card_files(model_run, built.folder("model_card"), **kwargs)
+    write_json_atomic(manifest_path, _manifest(settings, built, repos, dry_run=False, why=why, corpus=corpus,
+                                               runs=runs))
+    for r in targets:
+        print(f"{r['role']}: {r['url']} (commit {r['commit_sha'][:8]}: {r['commit_url']})")
+    if built.model_card_run is not None:
+        print(f"model card entries for {settings.model_id}: {built.folder('model_card')} "
+              f"(open a pull request on the model repo with them; see docs/PUBLISHING.md)")
+    print(f"wrote {manifest_path}")
+    return 0

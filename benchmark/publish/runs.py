@@ -1,0 +1,222 @@
+"""Finished run folders, read back as typed records and result rows.
+
+The harness writes ``<results_dir>/<system>/<stamp>-<hash>/`` folders
+(``metrics.json``, ``manifest.json``, ``per_item.jsonl``, …) and renames
+them into place only when complete, so hidden (dot) folders are skipped.
+Each run becomes one *split* of the results dataset; the split name is the
+run folder name made legal for the Hub (``\\w+(\\.\\w+)*``, kept to ASCII).
+
+Examples
+--------
+>>> split_name("20250218T093000Z-ab12cd34")
+'20250218T093000Z_ab12cd34'
+>>> unique_split_names(["a-b", "a_b", "latest"])
+['a_b', 'a_b_2', 'latest_run']
+>>> iso_from_stamp("20250218T093000Z")
+'2025-02-18T09:30:00Z'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, InputError
+from ..registry import unknown_name_message
+
+LATEST = "latest"
+"""Extra split of every system config: a copy of its newest run's rows."""
+_STAMP_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
+
+
+def split_name(run_name: str) -> str:
+    """A Hub split name (``\\w+(\\.\\w+)*``, ASCII) for a run folder name."""
+    out = re.sub(r"[^A-Za-z0-9_]", "_", run_name)
+    return out or "run"
+
+
+def unique_split_names(run_names: Iterable[str]) -> list[str]:
+    """:func:`split_name` of each name, made unique and never ``latest``."""
+    seen: set[str] = {LATEST}
+    out = []
+    for name in run_names:
+        base = split_name(name)
+        if base == LATEST:
+            base = f"{LATEST}_run"
+        cand, i = base, 1
+        while cand in seen:
+            i += 1
+            cand = f"{base}_{i}"
+        seen.add(cand)
+        out.append(cand)
+    return out
+
+
+def iso_from_stamp(stamp: str) -> str | None:
+    """``20250218T093000Z`` (the harness's UTC stamp) → ISO-8601, else ``None``."""
+    m = _STAMP_RE.match(stamp or "")
+    if not m:
+        return None
+    y, mo, d, h, mi, s = m.groups()
+    return f"{y}-{mo}-{d}T{h}:{mi}:{s}Z"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One finished run folder of one system."""
+
+    system: str
+    """The system folder name (also the results config name)."""
+    label: str
+    """The system label recorded in ``metrics.json``."""
+    run_name: str
+    """The run folder name, e.g. ``20250218T093000Z-ab12cd34``."""
+    split: str
+    """Its split name in the results dataset."""
+    path: Path
+    metrics: dict[str, Any]
+    """``metrics.json`` as written by the harness."""
+    manifest: dict[str, Any]
+    """``manifest.json`` (empty if the run has none)."""
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.system}/{self.run_name}"
+
+    @property
+    def started_utc(self) -> str:
+        """ISO-8601 start time (from the manifest, else the folder name; ``""`` if neither)."""
+        stamp = str(self.manifest.get("started_utc") or "")
+        return iso_from_stamp(stamp) or iso_from_stamp(self.run_name) or stamp
+
+    @property
+    def ranked(self) -> bool:
+        return bool(self.metrics.get("ranked", True))
+
+    def main_metrics(self) -> dict[str, dict[str, Any]]:
+        """Task → its main metric (the harness writes the main metric first)."""
+        return {task: ms[0] for task, ms in self.metrics.get("tasks", {}).items() if ms}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise InputError(f"expected a JSON object, got {type(data).__name__}", file=str(path))
+    return data
+
+
+def _check_metrics(data: dict[str, Any], path: Path) -> None:
+    tasks = data.get("tasks")
+    if not isinstance(tasks, dict):
+        raise InputError("missing 'tasks' object", file=str(path), field="tasks")
+    for task, ms in tasks.items():
+        if not isinstance(ms, list):
+            raise InputError("expected a list of metrics", file=str(path), field=f"tasks.{task}")
+        for i, m in enumerate(ms):
+            for key in ("name", "value", "signature", "n_items"):
+                if not isinstance(m, dict) or key not in m:
+                    raise InputError(f"missing key {key!r}", file=str(path), field=f"tasks.{task}[{i}]")
+
+
+def discover_runs(results_dir: Path, *, systems: tuple[str, ...] | None = None) -> dict[str, list[RunRecord]]:
+    """System folder → its finished runs, oldest first (newest is ``[-1]``).
+
+    Unknown names in ``systems`` raise :class:`ConfigError` with a suggestion.
+    """
+    results_dir = Path(results_dir)
+    found: dict[str, list[Path]] = {}
+    if results_dir.is_dir():
+        for sys_dir in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            runs = sorted(p for p in sys_dir.iterdir()
+                          if p.is_dir() and not p.name.startswith(".") and (p / "metrics.json").is_file())
+            if runs:
+                found[sys_dir.name] = runs
+    if systems is not None:
+        for name in systems:
+            if name not in found:
+                raise ConfigError(unknown_name_message(f"system with runs under {results_dir}", name, found),
+                                  field="hub.systems")
+        found = {name: found[name] for name in systems}
+    out: dict[str, list[RunRecord]] = {}
+    for system, paths in found.items():
+        loaded = []
+        for p in paths:
+            metrics = _read_json(p / "metrics.json")
+            _check_metrics(metrics, p / "metrics.json")
+            manifest = _read_json(p / "manifest.json") if (p / "manifest.json").is_file() else {}
+            loaded.append((p, metrics, manifest))
+        # Folder names start with a UTC stamp, so name order is time order;
+        # the manifest's own start time wins when present.
+        loaded.sort(key=lambda t: (iso_from_stamp(str(t[2].get("started_utc") or "")) or iso_from_stamp(t[0].name)
+                                   or "", t[0].name))
+        splits = unique_split_names(p.name for p, _, _ in loaded)
+        out[system] = [
+            RunRecord(system=system, label=str(m.get("system") or system), run_name=p.name, split=s,
+                      path=p, metrics=m, manifest=man)
+            for (p, m, man), s in zip(loaded, splits)
+        ]
+    return out
+
+
+def _versions(manifest: dict[str, Any]) -> dict[str, Any]:
+    env = manifest.get("environment") or {}
+    return dict(env.get("packages") or {})
+
+
+def result_rows(run: RunRecord) -> list[dict[str, Any]]:
+    """One row per (task, metric) of a run (pure; tasks not attempted give no rows).
+
+    Examples
+    --------
+    >>> run = RunRecord("rules", "rules", "20250218T093000Z-ab12cd34", "20250218T093000Z_ab12cd34",
+    ...                 Path("."), {"gold_sha256": "f" * 64, "config_hash": "ab12cd34", "tasks": {"stance": [
+    ...                     {"name": "f_avg", "value": 0.5, "ci_low": 0.25, "ci_high": 0.75,
+    ...                      "signature": "f_avg|boot:1000", "n_items": 8}]}}, {})
+    >>> row = result_rows(run)[0]
+    >>> row["task"], row["metric"], row["is_main"], row["value"], row["run_id"]
+    ('stance', 'f_avg', True, 0.5, 'rules/20250218T093000Z-ab12cd34')
+    """
+    m, man = run.metrics, run.manifest
+    versions = _versions(man)
+    env = man.get("environment") or {}
+    git = env.get("git") or {}
+    scoring = m.get("scoring") or {}
+    rows = []
+    for task, metrics in m.get("tasks", {}).items():
+        for i, metric in enumerate(metrics):
+            rows.append({
+                "system": run.system, "system_label": run.label, "run_id": run.run_id, "split": run.split,
+                "ranked": run.ranked, "task": task, "metric": str(metric["name"]), "is_main": i == 0,
+                "value": _float(metric.get("value")), "ci_low": _float(metric.get("ci_low")),
+                "ci_high": _float(metric.get("ci_high")),
+                "higher_is_better": bool(metric.get("higher_is_better", True)),
+                "signature": str(metric["signature"]), "n_items": int(metric["n_items"]),
+                "gold_sha256": str(m.get("gold_sha256") or man.get("gold_sha256") or ""),
+                "config_hash": str(m.get("config_hash") or man.get("config_hash") or ""),
+                "n_resamples": _int(scoring.get("n_resamples")), "confidence": _float(scoring.get("confidence")),
+                "scoring_seed": _int(scoring.get("seed")), "started_utc": run.started_utc,
+                "benchmark_version": _str_or_none(versions.get("arabic-quote-benchmark")),
+                "python": _str_or_none(env.get("python")), "git_commit": _str_or_none(git.get("commit")),
+                "versions": json.dumps(versions, sort_keys=True),
+                "details": json.dumps(metric.get("details") or {}, sort_keys=True, ensure_ascii=False),
+            })
+    return rows
+
+
+def _float(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def _int(x: Any) -> int | None:
+    return None if x is None else int(x)
+
+
+def _str_or_none(x: Any) -> str | None:
+    return None if x is None else str(x)
