@@ -1,0 +1,157 @@
+"""Re-render the reports of a finished run folder (``python -m benchmark report RUN_DIR``).
+
+Nothing is re-run or re-scored: the reports are rebuilt from the folder's own
+``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl`` and
+``manifest.json`` and the current gold, which must be the gold the run was
+scored against (same SHA-256).  Each report is written to a temporary file
+in the folder and moved into place with :func:`os.replace`, so a reader
+never sees half a file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..schema import Corpus
+
+RUN_FILES = ("metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json")
+DEFAULT_WORST_ERRORS = 10
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"missing run file {path.name}; expected a complete run folder with "
+                         f"{', '.join(RUN_FILES)}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8: {exc.reason} at byte {exc.start}", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+
+
+def read_json(path: Path) -> Any:
+    """One JSON document, errors naming file and line."""
+    try:
+        return json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+
+
+def read_jsonl(path: Path) -> list[Any]:
+    """One JSON value per non-empty line, errors naming file and line."""
+    out = []
+    for number, line in enumerate(_read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=number) from None
+    return out
+
+
+def run_config(run_dir: Path) -> tuple[int, str | None]:
+    """``report.worst_errors`` (default 10) and ``paths.data_dir`` from the run's ``config.yaml``."""
+    path = run_dir / "config.yaml"
+    if not path.exists():
+        return DEFAULT_WORST_ERRORS, None
+    import yaml
+
+    try:
+        cfg = yaml.safe_load(_read_text(path)) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", file=str(path)) from None
+    if not isinstance(cfg, dict):
+        raise InputError("expected a mapping at top level", file=str(path))
+    value = (cfg.get("report") or {}).get("worst_errors", DEFAULT_WORST_ERRORS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(f"expected an integer >= 0, got {value!r}", file=str(path), field="report.worst_errors")
+    data_dir = (cfg.get("paths") or {}).get("data_dir")
+    return value, None if data_dir in (None, "") else str(data_dir)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 ``text`` to a temporary file beside ``path``, then ``os.replace`` it."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list[Path]:
+    """Rebuild ``report.md`` and ``report.html`` of a finished run folder.
+
+    Parameters
+    ----------
+    run_dir : path
+        A folder written by ``python -m benchmark run``.
+    corpus : Corpus, optional
+        The gold; defaults to :func:`benchmark.gold.load_corpus` on the run's
+        ``paths.data_dir`` (the repository's ``data/`` when unset).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    InputError
+        When a run file is missing or malformed, or when the run was scored
+        against another gold version than the current one.
+    """
+    from . import render_reports
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise InputError("not a folder; expected a run folder results/runs/<system>/<stamp>-<hash>/",
+                         file=str(run_dir))
+    for name in RUN_FILES:
+        if not (run_dir / name).is_file():
+            raise InputError(f"missing run file {name}; expected a complete run folder with {', '.join(RUN_FILES)}",
+                             file=str(run_dir / name))
+    metrics = read_json(run_dir / "metrics.json")
+    manifest = read_json(run_dir / "manifest.json")
+    if not isinstance(metrics, dict) or not isinstance(manifest, dict):
+        bad = "metrics.json" if not isinstance(metrics, dict) else "manifest.json"
+        raise InputError("expected a JSON object", file=str(run_dir / bad))
+    worst_errors, data_dir = run_config(run_dir)
+    if corpus is None:
+        from ..gold import load_corpus
+
+        # The gold folder the run was configured with (default: the repository's data/).
+        corpus = load_corpus(data_dir)
+    recorded = metrics.get("gold_sha256")
+    if recorded != corpus.sha256:
+        raise InputError(
+            f"run was scored against gold {str(recorded)[:12]}…, but the current gold is {corpus.sha256[:12]}…; "
+            "re-run the system on the current gold, or check out the gold version the run used",
+            file=str(run_dir / "metrics.json"), field="gold_sha256")
+    reports = render_reports(
+        metrics=metrics,
+        predictions=read_jsonl(run_dir / "predictions.jsonl"),
+        per_item=read_jsonl(run_dir / "per_item.jsonl"),
+        manifest=manifest,
+        corpus=corpus,
+        worst_errors=worst_errors,
+        markdown=True,
+        html=True,
+        predictions_file=str(run_dir / "predictions.jsonl"),
+    )
+    written = []
+    for name in sorted(reports):
+        write_atomic(run_dir / name, reports[name])
+        written.append(run_dir / name)
+    return written

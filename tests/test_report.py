@@ -1,0 +1,328 @@
+"""Run reports: Markdown content, HTML escaping, run-folder re-rendering, determinism.
+
+The synthetic run is scored through :mod:`benchmark.tasks` exactly as the
+harness scores, then rendered; ``test_report_browser.py`` reuses
+:func:`synthetic_run` to render the page in headless Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from benchmark.errors import ConfigError, InputError
+from benchmark.predictions import (
+    DocPrediction, PredAttribution, PredMention, PredQuote, PredStance, PredStanceLabel, PredTranslation,
+)
+from benchmark.report import render_reports, render_run_dir
+from benchmark.report.fmt import ci_text, value_text
+from benchmark.report.fragments import fragments
+from benchmark.scoring.result import UndefinedMetricWarning
+from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+from benchmark.submission import submission_to_json
+from benchmark.tasks import TASKS
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_GOLD = any((ROOT / "data" / "gold").glob("*.json"))
+
+# Three sentences; the second holds HTML-special characters to test escaping.
+TEXT = ("قال لافروف إن المحادثات كانت مفيدة.\n\n"
+        "وأضاف أوشاكوف أن العمل <بدأ> & \"انتهى\".\n\n"
+        "وذكرت بروس أن الوفدين اتفقا على الحوار.")
+HOSTILE = "</script><b>x</b>"
+"""A speaker string that would break the page if it were not escaped."""
+
+
+def _span(text: str, needle: str, start: int = 0) -> Span:
+    i = text.index(needle, start)
+    return Span(i, i + len(needle), needle)
+
+
+def synthetic_corpus() -> Corpus:
+    t = TEXT
+    ents = (Entity("lavrov", "PER", "سيرغي لافروف", "Sergei Lavrov"),
+            Entity("ushakov", "PER", "يوري أوشاكوف", "Yuri Ushakov"),
+            Entity("bruce", "PER", "تامي بروس", "Tammy Bruce"))
+    mentions = (Mention("m1", "lavrov", _span(t, "لافروف"), "named"),
+                Mention("m2", "ushakov", _span(t, "أوشاكوف"), "named"),
+                Mention("m3", "bruce", _span(t, "بروس"), "named"))
+    quotes = (
+        Quote("q1", (_span(t, "المحادثات كانت مفيدة"),), _span(t, "قال"), mentions[0].span, "lavrov", "indirect",
+              translation_en="the talks were useful"),
+        Quote("q2", (_span(t, 'العمل <بدأ> & "انتهى"'),), _span(t, "أضاف"), mentions[1].span, "ushakov", "mixed",
+              translation_en='the work <began> & "ended"'),
+        Quote("q3", (_span(t, "الوفدين اتفقا على الحوار"),), _span(t, "ذكرت"), mentions[2].span, "bruce", "indirect",
+              translation_en="the two delegations agreed on dialogue"),
+    )
+    stances = (Stance("st1", "q1", "lavrov", "talks", "FAVOR"), Stance("st2", "q2", "ushakov", "talks", "AGAINST"),
+               Stance("st3", "q3", "bruce", "talks", "NONE"))
+    s1 = _span(t, "قال لافروف إن المحادثات كانت مفيدة.")
+    s2 = _span(t, 'وأضاف أوشاكوف أن العمل <بدأ> & "انتهى".')
+    s3 = _span(t, "وذكرت بروس أن الوفدين اتفقا على الحوار.")
+    segments = (Segment("s1", s1, "body", 0, "Lavrov said the talks were useful."),
+                Segment("s2", s2, "body", 1, 'Ushakov added that the work <began> & "ended".'),
+                Segment("s3", s3, "body", 2, "Bruce said that the two delegations agreed on dialogue."))
+    doc = Document("d1", t, "0" * 64, (("title_en", "Synthetic & <test>"),), ents, mentions, quotes, stances,
+                   segments)
+    return Corpus((doc,), (Target("talks", "The talks <as useful>", "المحادثات"),), "a" * 64)
+
+
+def synthetic_prediction(doc: Document) -> DocPrediction:
+    """q1 right but wrong speaker, q2 missed, q3 cut short, one spurious quote."""
+    q1, _, q3 = doc.quotes
+    short = Span(q3.content[0].start, q3.content[0].start + 6, doc.text[q3.content[0].start:q3.content[0].start + 6])
+    quotes = (
+        PredQuote((q1.content[0],), q1.cue, q1.source, "ushakov", None, "indirect", (PredStanceLabel("talks", "FAVOR"),)),
+        PredQuote((short,), q3.cue, None, "bruce", None, "indirect"),
+        PredQuote((_span(doc.text, "وأضاف أوشاكوف"),), None, None, None, HOSTILE, "direct"),
+    )
+    return DocPrediction(
+        doc.doc_id,
+        speakers=(PredMention(doc.mentions[0].span), PredMention(_span(doc.text, "الوفدين"))),
+        quotes=quotes,
+        attribution=(PredAttribution("q1", "lavrov"), PredAttribution("q2", "lavrov"), PredAttribution("q3", None, HOSTILE)),
+        stance=(PredStance("q1", "talks", "AGAINST"), PredStance("q2", "talks", "AGAINST")),
+        translations=(PredTranslation("s1", "Lavrov said the talks were useful."),
+                      PredTranslation("s2", "<i>Something</i> else entirely")),
+    )
+
+
+def score(corpus: Corpus, pred: DocPrediction, *, tasks=None) -> tuple[dict, list[dict]]:
+    """metrics.json ``tasks`` and per-item rows, as the harness computes them."""
+    doc = corpus.documents[0]
+    metrics, rows = {}, []
+    for name in tasks or TASKS.names():
+        with warnings.catch_warnings():
+            # Per-type metrics of types absent from a tiny document are undefined by design.
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            res = TASKS.get(name).evaluate_corpus(pairs=[(doc, pred)], gold_sha256=corpus.sha256, n_resamples=50,
+                                                  seed=7)
+        if res.metrics:
+            metrics[name] = [m.to_json() for m in res.metrics]
+            rows += [json.loads(json.dumps(r)) for r in res.per_item]
+    return metrics, rows
+
+
+def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | None = None) -> dict:
+    """Keyword arguments of :func:`render_reports` for a scored synthetic run."""
+    corpus = corpus or synthetic_corpus()
+    pred = pred or synthetic_prediction(corpus.documents[0])
+    tasks, per_item = score(corpus, pred)
+    names = TASKS.names()
+    metrics = {"system": "synthetic <sys>", "system_name": "predictions", "ranked": True,
+               "gold_sha256": corpus.sha256, "config_hash": "0badc0de", "tasks": tasks,
+               "not_attempted": [t for t in names if t not in tasks],
+               "scoring": {"n_resamples": 50, "confidence": 0.95, "seed": 7}}
+    manifest = {"system": {"label": "synthetic <sys>", "name": "predictions", "description": "a test & <run>",
+                           "training_note": "Out-of-fold predictions: no document was seen in training."},
+                "gold_sha256": corpus.sha256, "seed": 12345, "command": ["python", "-m", "benchmark", "run"],
+                "environment": {"python": "3.11", "packages": {"numpy": "2.0"}, "git": {"commit": "abc", "dirty": False}},
+                "wall_time_seconds": {"predict": 0.5, "total": 1.25}}
+    return dict(metrics=metrics, predictions=[submission_to_json(pred)], per_item=per_item, manifest=manifest,
+                corpus=corpus, worst_errors=10, markdown=True, html=True)
+
+
+@pytest.fixture(scope="module")
+def run() -> dict:
+    return synthetic_run()
+
+
+@pytest.fixture(scope="module")
+def reports(run) -> dict[str, str]:
+    return render_reports(**run)
+
+
+@pytest.mark.parametrize("spans, expected", [
+    ([], [(0, 10, ())]),
+    ([("a", 0, 10)], [(0, 10, ("a",))]),
+    ([("a", 2, 6), ("b", 4, 9)], [(0, 2, ()), (2, 4, ("a",)), (4, 6, ("a", "b")), (6, 9, ("b",)), (9, 10, ())]),
+    ([("outer", 1, 9), ("inner", 3, 5)],
+     [(0, 1, ()), (1, 3, ("outer",)), (3, 5, ("outer", "inner")), (5, 9, ("outer",)), (9, 10, ())]),
+    ([("a", 3, 3), ("b", -4, 2), ("c", 8, 40)], [(0, 2, ("b",)), (2, 8, ()), (8, 10, ("c",))]),
+])
+def test_fragments_split_at_every_boundary(spans, expected):
+    assert fragments(10, spans) == expected
+
+
+def test_markdown_shows_main_metrics_with_intervals(run, reports):
+    md = reports["report.md"]
+    for task, metrics in run["metrics"]["tasks"].items():
+        main = metrics[0]
+        assert f"**{value_text(main)}** (95% CI {ci_text(main)}, {main['n_items']} items)" in md, task
+    quotes_main = run["metrics"]["tasks"]["quotes"][0]
+    assert quotes_main["name"] == "quote_content_f1.proportional.char"
+    assert quotes_main["details"]["MIS"] == 1 and quotes_main["details"]["SPU"] == 1
+    assert "Counts: COR 1 · INC 0 · PAR 1 · MIS 1 · SPU 1 · POS 3 · ACT 3" in md
+    assert "Out-of-fold predictions: no document was seen in training." in md
+    assert "**Not attempted:** none." in md
+    assert "| Wall time | predict 0.50 s (report rendering and the total are in manifest.json) |" in md
+
+
+def test_markdown_quotes_the_worst_errors_from_the_article(reports):
+    md = reports["report.md"]
+    # The missed quote q2, quoted from the article (Markdown-escaped), with segment and offsets.
+    start = TEXT.index("العمل")
+    assert f"1. **q2** · segment s2 · offsets [{start}, {start + 21}) · 21 characters · mixed · speaker Yuri Ushakov" in md
+    assert '   > العمل \\<بدأ\\> & "انتهى"' in md
+    # The spurious prediction, its unresolved speaker escaped.
+    assert "   > وأضاف أوشاكوف" in md
+    assert "speaker unresolved \"\\</script\\>\\<b\\>x\\</b\\>\"" in md
+    # Wrong speakers (end-to-end and with oracle quotes) and stances, with English names.
+    assert "gold **Sergei Lavrov**, predicted **Yuri Ushakov**" in md
+    assert "gold **Yuri Ushakov**, predicted **Sergei Lavrov**" in md
+    assert "1. **q1** → `talks` (The talks \\<as useful\\>): gold **FAVOR**, predicted **AGAINST**" in md
+    assert "2. **q3** → `talks` (The talks \\<as useful\\>): gold **NONE**, predicted **no label**" in md
+    # Worst translations: the missing segment first (chrF++ 0), the perfect one never.
+    assert md.index("1. **s3** (body)") < md.index("2. **s2** (body)")
+    assert "*system:* (no translation)" in md
+    assert "1. **s1** (body)" not in md
+
+
+def test_worst_errors_limit_and_order(run):
+    md = render_reports(**{**run, "worst_errors": 1, "html": False})["report.md"]
+    assert "#### Wrong stance labels (1 of 2 shown)" in md
+    assert "gold **FAVOR**, predicted **AGAINST**" in md  # opposite polarity ranks first
+    assert "predicted **no label**" not in md
+    assert render_reports(**{**run, "markdown": False, "html": False}) == {}
+    with pytest.raises(ConfigError, match="report.worst_errors"):
+        render_reports(**{**run, "worst_errors": -1})
+
+
+def test_not_attempted_tasks_are_not_scored_as_zero():
+    corpus = synthetic_corpus()
+    full = synthetic_prediction(corpus.documents[0])
+    pred = DocPrediction(full.doc_id, quotes=full.quotes)
+    kwargs = synthetic_run(corpus, pred)
+    assert kwargs["metrics"]["not_attempted"] == ["speakers", "attribution", "stance", "translation"]
+    out = render_reports(**kwargs)
+    assert "**Not attempted:** `speakers`, `attribution`, `stance`, `translation`." in out["report.md"]
+    assert "| `stance` | — | not attempted |  |  |" in out["report.md"]
+    assert "## Task `stance`" not in out["report.md"]
+    assert '<td>stance</td><td colspan="4" class="muted">not attempted</td>' in out["report.html"]
+
+
+def test_html_is_self_contained_and_escapes_text(reports):
+    html = reports["report.html"]
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert '<div class="article" id="article-d0" dir="rtl" lang="ar">' in html
+    assert "http://" not in html and "https://" not in html and "<link" not in html
+    assert html.count("<script") == 2  # the JSON data and the inline script, nothing else
+    # Article text, titles, translations and panel data are escaped.
+    assert "&lt;بدأ&gt; &amp; &quot;انتهى&quot;" in html
+    assert "<b>x</b>" not in html and "<i>Something</i>" not in html
+    assert "&lt;i&gt;Something&lt;/i&gt; else entirely" in html
+    assert "Synthetic &amp; &lt;test&gt;" in html
+    data = html[html.index('id="report-data">') + len('id="report-data">'):]
+    data = data[: data.index("</script>")]
+    # Panel cards are HTML-escaped, then "<", ">" and "&" are JSON-escaped inside the <script> element.
+    assert "<" not in data and "\\u0026lt;/script\\u0026gt;" in data
+    assert json.loads(data)["panels"]["d0g1"].startswith('<div class="card st-missed">')
+
+
+def test_html_marks_statuses_of_gold_and_predicted_quotes(reports):
+    html = reports["report.html"]
+    # q1 matched exactly; q3 partially (its predicted part overlaps); q2 missed; the spurious prediction.
+    assert 'class="frag st-matched in-g in-p" data-k="d0g0 d0p0"' in html
+    assert 'class="frag st-partial in-g in-p spk-p" data-k="d0g2 d0p1 d0sp1"' in html  # a spurious mention inside
+    assert 'class="frag st-partial in-g" data-k="d0g2"' in html  # the gold-only rest of q3
+    assert 'class="frag st-missed in-g" data-k="d0g1"' in html
+    # The spurious quote covers q2's cue and its (missed) speaker mention.
+    assert 'class="frag st-spurious cue-g in-p" data-k="d0c1 d0p2"' in html
+    assert 'class="frag st-spurious in-p spk-g spk-miss" data-k="d0p2 d0sg1"' in html
+    assert 'title="Gold quote q1 — matched (aligned with predicted #0)\ntype indirect · speaker Sergei Lavrov' in html
+    # Confusion matrices as tables, translation side by side.
+    assert "<h4>Confusion matrix (stance_f_avg, stance_macro_f1, stance_accuracy): rows gold, columns predicted</h4>" in html
+    assert '<td class="num chrf-4">100.0</td>' in html and '<td class="num chrf-0">0.0</td>' in html
+
+
+def test_rendering_is_deterministic(run, reports):
+    again = render_reports(**json.loads(json.dumps({k: v for k, v in run.items() if k != "corpus"})),
+                           corpus=synthetic_corpus())
+    assert again == reports
+
+
+def _write_run(folder: Path, run: dict) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text(json.dumps(run["metrics"], ensure_ascii=False), encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps(run["manifest"], ensure_ascii=False), encoding="utf-8")
+    for name, rows in (("predictions.jsonl", run["predictions"]), ("per_item.jsonl", run["per_item"])):
+        (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (folder / "config.yaml").write_text("report:\n  worst_errors: 10\n", encoding="utf-8")
+    return folder
+
+
+def test_render_run_dir_rewrites_both_reports(tmp_path, run, reports):
+    folder = _write_run(tmp_path / "runs" / "synthetic" / "20250101T000000Z-0badc0de", run)
+    written = render_run_dir(folder, corpus=run["corpus"])
+    assert [p.name for p in written] == ["report.html", "report.md"]
+    assert (folder / "report.md").read_text(encoding="utf-8") == reports["report.md"]
+    first = (folder / "report.html").read_bytes()
+    render_run_dir(folder, corpus=run["corpus"])
+    assert (folder / "report.html").read_bytes() == first == reports["report.html"].encode("utf-8")
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_render_run_dir_refuses_a_stale_gold(tmp_path, run):
+    folder = _write_run(tmp_path / "run", {**run, "metrics": {**run["metrics"], "gold_sha256": "f" * 64}})
+    with pytest.raises(InputError) as err:
+        render_run_dir(folder, corpus=run["corpus"])
+    assert str(err.value) == (
+        f"{folder / 'metrics.json'}: gold_sha256: run was scored against gold ffffffffffff…, but the current gold "
+        "is aaaaaaaaaaaa…; re-run the system on the current gold, or check out the gold version the run used")
+    assert not (folder / "report.md").exists()
+
+
+@pytest.mark.parametrize("missing", ["metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json"])
+def test_render_run_dir_names_a_missing_file(tmp_path, run, missing):
+    folder = _write_run(tmp_path / "run", run)
+    (folder / missing).unlink()
+    with pytest.raises(InputError, match=f"missing run file {missing}") as err:
+        render_run_dir(folder, corpus=run["corpus"])
+    assert err.value.file == str(folder / missing)
+
+
+def test_render_run_dir_names_the_line_of_bad_json(tmp_path, run):
+    folder = _write_run(tmp_path / "run", run)
+    with (folder / "per_item.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(InputError, match="invalid JSON") as err:
+        render_run_dir(folder, corpus=run["corpus"])
+    assert (err.value.file, err.value.line) == (str(folder / "per_item.jsonl"), len(run["per_item"]) + 1)
+
+
+@pytest.mark.skipif(not HAS_GOLD, reason="needs the real gold in data/gold/*.json")
+def test_markdown_on_the_real_gold_quotes_arabic_errors():
+    from benchmark.gold import load_corpus
+
+    corpus = load_corpus()
+    doc = corpus.documents[0]
+    dropped = doc.quotes[-1]
+    wrong = doc.quotes[0]
+    other = next(e.id for e in doc.entities if e.id != wrong.speaker)
+    gold_quotes = tuple(
+        PredQuote(q.content, q.cue, q.source, other if q is wrong else q.speaker, None, q.type)
+        for q in doc.quotes if q is not dropped)
+    seg = doc.segments[1].span  # a sentence without quotes
+    spurious = PredQuote((Span(seg.start, seg.start + 30, doc.text[seg.start:seg.start + 30]),), speaker=wrong.speaker)
+    pred = DocPrediction(doc.doc_id, quotes=gold_quotes + (spurious,))
+    md = render_reports(**{**synthetic_run(corpus, pred), "html": False})["report.md"]
+    assert "#### Missed gold quotes (1 of 1 shown)" in md
+    assert f"1. **{dropped.id}** · segment" in md
+    assert doc.text[dropped.content[0].start:dropped.content[0].end].split()[0] in md
+    assert "#### Spurious predicted quotes (1 of 1 shown)" in md
+    assert f"   > {doc.text[seg.start:seg.start + 30].strip()}" in md
+    assert (f"gold **{doc.entity(wrong.speaker).name_en}**, predicted **{doc.entity(other).name_en}**") in md
+
+
+def test_render_run_dir_reads_report_options_from_config(tmp_path, run):
+    folder = _write_run(tmp_path / "run", run)
+    (folder / "config.yaml").write_text("report:\n  worst_errors: 1\npaths:\n  data_dir: null\n", encoding="utf-8")
+    render_run_dir(folder, corpus=run["corpus"])
+    assert "#### Wrong stance labels (1 of 2 shown)" in (folder / "report.md").read_text(encoding="utf-8")
+    (folder / "config.yaml").write_text("report:\n  worst_errors: many\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected an integer >= 0, got 'many'") as err:
+        render_run_dir(folder, corpus=run["corpus"])
+    assert (err.value.file, err.value.field) == (str(folder / "config.yaml"), "report.worst_errors")
