@@ -10,7 +10,7 @@ Examples
 --------
 >>> text = "عنوان قصير\\n\\nقال لافروف إن المحادثات مفيدة. وأضاف أن الاتصال مهم."
 >>> [(s.start, s.end, k) for s, k, _ in split_segments(text)]
-[(0, 10, 'headline'), (12, 42, 'body'), (43, 66, 'body')]
+[(0, 10, 'headline'), (12, 42, 'body'), (43, 64, 'body')]
 """
 
 from __future__ import annotations
