@@ -100,10 +100,14 @@ class PredStance:
 
 @dataclass(frozen=True)
 class PredTranslation:
-    """An English translation of one gold segment."""
+    """An English translation of one gold segment or of one gold quote's content.
 
-    segment_id: str
+    Exactly one of ``segment_id`` and ``quote_id`` is set.
+    """
+
+    segment_id: str | None
     text: str
+    quote_id: str | None = None
 
 
 @dataclass(frozen=True)

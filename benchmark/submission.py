@@ -210,11 +210,20 @@ class _DocReader:
         return tuple(PredStance(s["quote_id"], s["target"], s["label"]) for s in items)
 
     def translations(self, items: list[dict[str, Any]]) -> tuple[PredTranslation, ...]:
-        self.unique(items, ("segment_id",), "translations")
-        ids = [s.id for s in self.doc.segments]
+        # Each item translates a gold segment (segment_id) or a gold quote's
+        # content (quote_id); the JSON Schema guarantees exactly one of them.
+        segment_items = [t for t in items if "segment_id" in t]
+        quote_items = [t for t in items if "quote_id" in t]
+        self.unique(segment_items, ("segment_id",), "translations")
+        self.unique(quote_items, ("quote_id",), "translations")
+        seg_ids = [s.id for s in self.doc.segments]
+        quote_ids = [q.id for q in self.doc.quotes]
         for i, t in enumerate(items):
-            self.gold_id(t["segment_id"], ids, "segment id", f"translations[{i}].segment_id")
-        return tuple(PredTranslation(t["segment_id"], t["text"]) for t in items)
+            if "segment_id" in t:
+                self.gold_id(t["segment_id"], seg_ids, "segment id", f"translations[{i}].segment_id")
+            else:
+                self.gold_id(t["quote_id"], quote_ids, "quote id", f"translations[{i}].quote_id")
+        return tuple(PredTranslation(t.get("segment_id"), t["text"], quote_id=t.get("quote_id")) for t in items)
 
 
 def _iter_predictions(lines: Iterable[str], *, corpus: Corpus, file: str,
@@ -307,7 +316,9 @@ def submission_to_json(pred: DocPrediction) -> dict[str, Any]:
     if pred.stance is not None:
         out["stance"] = [{"quote_id": s.quote_id, "target": s.target, "label": s.label} for s in pred.stance]
     if pred.translations is not None:
-        out["translations"] = [{"segment_id": t.segment_id, "text": t.text} for t in pred.translations]
+        out["translations"] = [
+            {"segment_id": t.segment_id, "text": t.text} if t.quote_id is None else {"quote_id": t.quote_id, "text": t.text}
+            for t in pred.translations]
     if pred.alignments:
         out["alignments"] = [
             {"field": a.field, "query": a.query, "method": a.method, "score": a.score, "span": _pair(a.span)}

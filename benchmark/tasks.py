@@ -27,10 +27,9 @@ Choices stated once:
 * **end2end** — the ``type`` span scheme with speaker ids as labels.
 * **translation** — ``speaker_name_accuracy`` uses *named* mentions only
   (a nominal «الوزير» is rightly translated "the minister");
-  ``quote_chrf++`` scores each quote's reference translation against the
-  translation of the segment(s) holding it, so even a perfect translation
-  scores below 100: its ``reference_ceiling`` detail is the score of the
-  reference segment translations.
+  ``quote_chrf++`` is corpus chrF++ over the gold quotes' contents, which a
+  system translates as separate items (``{"quote_id": …, "text": …}``); it is
+  left out (not attempted) for a system that translates segments only.
 
 Examples
 --------
@@ -142,6 +141,7 @@ class Task:
         metrics = tuple(
             score_metric(s, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence)
             for s in self.specs
+            if not (s.optional and s.build(rows).stats.shape[0] == 0)
         )
         return TaskResult(self.name, metrics, tuple(rows))
 

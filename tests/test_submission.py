@@ -506,3 +506,21 @@ def test_real_gold_written_as_a_submission_reads_back_as_itself():
         for gold, got in zip(doc.quotes, pred.quotes, strict=True):
             if doc.text.count(gold.content[0].text) == 1:  # unique text: must land on the gold span
                 assert got.content[0] == gold.content[0]
+
+
+def test_quote_translations_round_trip_and_errors():
+    from benchmark.gold import load_corpus
+
+    corpus = load_corpus()
+    doc = corpus.documents[0]
+    line = json.dumps({"doc_id": doc.doc_id, "translations": [
+        {"segment_id": doc.segments[0].id, "text": "a"}, {"quote_id": doc.quotes[0].id, "text": "b"}]})
+    pred = parse_submission_lines([line], corpus=corpus)[doc.doc_id]
+    assert [(t.segment_id, t.quote_id) for t in pred.translations] == [(doc.segments[0].id, None), (None, doc.quotes[0].id)]
+    assert parse_submission_lines([json.dumps(submission_to_json(pred))], corpus=corpus)[doc.doc_id] == pred
+    bad = json.dumps({"doc_id": doc.doc_id, "translations": [{"quote_id": "q999", "text": "b"}]})
+    with pytest.raises(InputError, match=r"translations\[0\]\.quote_id: Unknown quote id 'q999'"):
+        parse_submission_lines([bad], corpus=corpus)
+    both = json.dumps({"doc_id": doc.doc_id, "translations": [{"quote_id": "q01", "segment_id": "s01", "text": "b"}]})
+    with pytest.raises(InputError, match=r"translations\[0\]"):
+        parse_submission_lines([both], corpus=corpus)

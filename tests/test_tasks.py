@@ -90,7 +90,8 @@ def perfect(doc: Document) -> DocPrediction:
         quotes=tuple(PredQuote(q.content, q.cue, q.source, q.speaker, q.speaker, q.type) for q in doc.quotes),
         attribution=tuple(PredAttribution(q.id, q.speaker) for q in doc.quotes),
         stance=tuple(PredStance(s.quote, s.target, s.label) for s in doc.stances),
-        translations=tuple(PredTranslation(s.id, s.translation_en) for s in doc.segments),
+        translations=tuple(PredTranslation(s.id, s.translation_en) for s in doc.segments)
+        + tuple(PredTranslation(None, q.translation_en, quote_id=q.id) for q in doc.quotes),
     )
 
 
@@ -125,7 +126,7 @@ def run(task: str, pred: DocPrediction, doc: Document | None = None, n_resamples
 def perfect_value(name: str, higher_is_better: bool) -> float:
     if not higher_is_better:
         return 0.0
-    return 100.0 if name in ("chrf++", "chrf", "bleu") else 1.0
+    return 100.0 if name in ("chrf++", "chrf", "bleu", "quote_chrf++") else 1.0
 
 
 # ------------------------------------------------------------ registry
@@ -147,11 +148,6 @@ def test_gold_against_itself_scores_perfectly(task):
     result = run(task, perfect(doc))
     assert result.metrics
     for m in result.metrics:
-        if m.name == "quote_chrf++":
-            # A perfect translation of the segment is not the quote alone: the
-            # metric's ceiling is the score of the reference segment translations.
-            assert m.value == dict(m.details)["reference_ceiling"] < 100
-            continue
         assert m.value == pytest.approx(perfect_value(m.name, m.higher_is_better)), m.name
         assert (m.ci_low, m.ci_high) == pytest.approx((m.value, m.value)), m.name
 
@@ -188,6 +184,18 @@ def test_permuting_items_leaves_scores_unchanged(task):
     assert any(m.value not in (None, 0.0, 1.0, 100.0) for m in a.metrics)  # a non-trivial comparison
 
 
+def test_quote_chrf_is_left_out_when_only_segments_are_translated():
+    doc = make_document()
+    segments_only = dataclasses.replace(
+        perfect(doc), translations=tuple(t for t in perfect(doc).translations if t.quote_id is None))
+    names = {m.name for m in run("translation", segments_only).metrics}
+    assert "quote_chrf++" not in names and "chrf++" in names
+    one_quote = dataclasses.replace(
+        segments_only, translations=segments_only.translations + (PredTranslation(None, doc.quotes[0].translation_en, quote_id=doc.quotes[0].id),))
+    m = run("translation", one_quote).metric("quote_chrf++")
+    assert m.n_items == len(doc.quotes) and 0 < m.value < 100  # the other quotes count as empty hypotheses
+
+
 # ------------------------------------------------------------ contract: empty and not attempted
 
 EMPTY_POLICY = {
@@ -202,7 +210,7 @@ EMPTY_POLICY = {
                 "e2e_attribution_precision.type.char": None},
     "stance": {"stance_f_avg": 0.0, "stance_f_avg_per_target": 0.0, "stance_macro_f1": 0.0, "stance_accuracy": 0.0},
     "translation": {"chrf++": 0.0, "bleu": 0.0, "ter": 100.0, "speaker_name_accuracy": 0.0,
-                    "quote_mark_preservation": 0.0, "quote_chrf++": 0.0},
+                    "quote_mark_preservation": 0.0},
 }
 
 

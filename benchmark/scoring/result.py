@@ -154,6 +154,8 @@ class MetricSpec:
     signature_fields: tuple[tuple[str, object], ...] = ()
     packages: tuple[str, ...] = ("numpy",)
     higher_is_better: bool = True
+    optional: bool = False
+    """Left out (not attempted, never zero) when no row carries its statistics."""
 
     @property
     def base(self) -> str:

@@ -146,22 +146,6 @@ def has_quotation(translation: str) -> bool:
     return bool(_QUOTED.search(translation))
 
 
-def _quote_chrf_build(rows: Sequence[Mapping[str, Any]]) -> ItemStats:
-    # Columns: system statistics, then the statistics of the reference
-    # segment translations (the ceiling of this metric, reported in details).
-    chosen = family_rows(rows, "quote_chrf++")
-    k = stats_width("chrf++")
-    data = [list(r["stats"]["quote_chrf++"]) + list(r["stats"]["quote_chrf++.ceiling"]) for r in chosen]
-    stats = np.asarray(data, dtype=float).reshape(len(chosen), 2 * k)
-
-    def details(total: np.ndarray) -> tuple:
-        return (("reference_ceiling", float(score_from_stats("chrf++", total[k:])[0])),)
-
-    return ItemStats(
-        tuple(item_key(r) for r in chosen), stats, lambda s: score_from_stats("chrf++", s[:, :k]), details
-    )
-
-
 def _counts(total: np.ndarray) -> tuple:
     return (("correct", int(total[0])), ("total", int(total[1])))
 
@@ -171,9 +155,16 @@ def _sacrebleu_fields(name: str) -> tuple[tuple[str, str], ...]:
 
 
 def translation_rows(doc: Document, preds: Sequence[PredTranslation]) -> list[dict]:
-    """Per-item rows of the translation task: one per segment, then one per gold quote."""
+    """Per-item rows of the translation task: one per segment, then one per gold quote.
+
+    Quote rows exist only when the system translated quote contents (at
+    least one prediction with a ``quote_id``); a missing one is then an empty
+    hypothesis, as for segments.
+    """
     segs = sorted(doc.segments, key=lambda s: s.span.start)
-    by_seg = index_predictions(preds, lambda t: t.segment_id, "translations", {s.id for s in segs})
+    seg_preds = [t for t in preds if t.quote_id is None]
+    quote_preds = [t for t in preds if t.quote_id is not None]
+    by_seg = index_predictions(seg_preds, lambda t: t.segment_id, "translations", {s.id for s in segs})
     hyps = [by_seg[s.id].text if s.id in by_seg else "" for s in segs]  # missing = empty hypothesis
     refs = [(s.translation_en,) for s in segs]
     stats = {name: segment_statistics(name, hypotheses=hyps, references=refs)[0] for name in METRICS}
@@ -187,18 +178,13 @@ def translation_rows(doc: Document, preds: Sequence[PredTranslation]) -> list[di
         row_stats["entity_names"] = {"correct": sum(name_found(hyp, e.names_en) for e in names), "total": len(names)}
         row_stats["quote_marks"] = {"correct": int(quoted and has_quotation(hyp)), "total": int(quoted)}
         rows.append({"unit": "segment", "item": seg.id, "stats": row_stats})
-    # Quote chrF++: reference = the quote's own translation; hypothesis = the
-    # translation(s) of the segment(s) its content overlaps, joined by spaces.
-    quotes = [q for q in doc.quotes if q.content]
-    holders = [[n for n, s in enumerate(segs) if any(s.span.overlap(c) for c in q.content)] for q in quotes]
-    q_refs = [(q.translation_en,) for q in quotes]
-    sys_stats, _ = segment_statistics(
-        "chrf++", hypotheses=[" ".join(hyps[n] for n in h) for h in holders], references=q_refs)
-    ceiling, _ = segment_statistics(
-        "chrf++", hypotheses=[" ".join(segs[n].translation_en for n in h) for h in holders], references=q_refs)
-    for q, a, c in zip(quotes, sys_stats, ceiling):
-        rows.append({"unit": "quote", "item": q.id,
-                     "stats": {"quote_chrf++": a.tolist(), "quote_chrf++.ceiling": c.tolist()}})
+    if quote_preds:
+        quotes = [q for q in doc.quotes if q.content]
+        by_quote = index_predictions(quote_preds, lambda t: t.quote_id, "translations", {q.id for q in quotes})
+        q_hyps = [by_quote[q.id].text if q.id in by_quote else "" for q in quotes]
+        q_stats, _ = segment_statistics("chrf++", hypotheses=q_hyps, references=[(q.translation_en,) for q in quotes])
+        for q, st in zip(quotes, q_stats):
+            rows.append({"unit": "quote", "item": q.id, "stats": {"quote_chrf++": st.tolist()}})
     return rows
 
 
@@ -216,10 +202,11 @@ SPECS = (
     ),
     MetricSpec(
         "quote_chrf++",
-        "chrF++ of each gold quote translation vs the translation of the segment(s) holding it",
-        _quote_chrf_build,
-        (("ref", "quote.translation_en"), ("hyp", "segments_containing_quote"), *_sacrebleu_fields("chrf++")),
+        "corpus chrF++ over gold quote contents translated as separate items (quote_id)",
+        family_builder("quote_chrf++", None, lambda s: score_from_stats("chrf++", s)),
+        (("ref", "quote.translation_en"), ("hyp", "quote_translations"), *_sacrebleu_fields("chrf++")),
         ("numpy", "sacrebleu"),
+        optional=True,
     ),
     MetricSpec(
         "speaker_name_accuracy",
