@@ -15,8 +15,10 @@ and gold quotes for translation; the document for the speaker-entity set.
 
 Choices stated once:
 
-* **speakers** — the gold speaker mentions are the quote *source* spans
-  (each span once).  A predicted mention's entity is its ``entity`` if that
+* **speakers** — the gold speaker mentions are *every* mention (named,
+  nominal, metonymic) of every entity that speaks at least once, as the
+  guidelines define the layer; the speaker-entity set is those entities.
+  A predicted mention's entity is its ``entity`` if that
   is a gold id, else the entity of the gold mention it overlaps most; each
   distinct unresolved label (or unlabelled mention) is one false speaker.
 * **quotes, per type** — the alignment is computed once over all quotes;
@@ -255,8 +257,9 @@ def resolve_entity(doc: Document, mention: PredMention) -> str | None:
 
 
 def _speaker_rows(doc: Document, preds: Sequence[PredMention]) -> list[dict]:
-    # Gold speaker mentions: the quote source spans (each span once).
-    gold = list({(q.source.start, q.source.end): SpanSet((q.source,)) for q in doc.quotes if q.source}.values())
+    # Gold speaker mentions: every mention of an entity that speaks (each span once).
+    speaking = set(doc.speaker_ids)
+    gold = list({(m.span.start, m.span.end): SpanSet((m.span,)) for m in doc.mentions if m.entity in speaking}.values())
     pred = [SpanSet(() if m.span is None else (m.span,)) for m in preds]
     families, _ = _span_families(doc, gold, pred, "mention")
     rows = _segment_rows(doc, families)
@@ -294,7 +297,7 @@ def _tp_details(total: np.ndarray) -> tuple:
 
 
 register(
-    "speakers", "speakers", "speaker mentions (quote sources) and the set of speaking entities",
+    "speakers", "speakers", "mentions of the entities who speak, and the set of speaking entities",
     _speaker_rows,
     _main_first(
         span_metric_specs("speaker_mention", "mention", "speaker-mention", schemes=("exact", "partial", "proportional"))

@@ -86,7 +86,7 @@ def perfect(doc: Document) -> DocPrediction:
     """The gold itself as a prediction (references as translations)."""
     return DocPrediction(
         doc.doc_id,
-        speakers=tuple(PredMention(q.source, q.speaker) for q in doc.quotes if q.source),
+        speakers=tuple(PredMention(m.span, m.entity) for m in doc.mentions if m.entity in set(doc.speaker_ids)),
         quotes=tuple(PredQuote(q.content, q.cue, q.source, q.speaker, q.speaker, q.type) for q in doc.quotes),
         attribution=tuple(PredAttribution(q.id, q.speaker) for q in doc.quotes),
         stance=tuple(PredStance(s.quote, s.target, s.label) for s in doc.stances),

@@ -141,6 +141,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
         "metrics.json": canonical_json(metrics_doc),
     }
     progress(f"{spec.display}: writing reports")
+    manifest["wall_time_seconds"] = dict(timer.seconds)  # what the report can show (report time comes after)
     with timer.time("report"):
         files.update(_render_reports(files, manifest, corpus, cfg))
     timer.seconds["total"] = round(time.perf_counter() - t_start, 4)
@@ -172,13 +173,13 @@ def _render_reports(files: dict[str, bytes], manifest: dict[str, Any], corpus: C
 
 def comparison_table(outcomes: list[RunOutcome]) -> str:
     """A compact plain-text table: one row per (system, task), main metric first."""
+    from ..report.fmt import ci_text, value_text
+
     rows = [("system", "task", "main metric", "value", "95% CI")]
     for o in outcomes:
         for task, ms in o.metrics.items():
             m = ms[0]
-            v = "n/a" if m["value"] is None else f"{100 * m['value']:.1f}"
-            ci = "" if m.get("ci_low") is None else f"[{100 * m['ci_low']:.1f}, {100 * m['ci_high']:.1f}]"
-            rows.append((o.label + ("" if o.ranked else " (not ranked)"), task, m["name"], v, ci))
+            rows.append((o.label + ("" if o.ranked else " (not ranked)"), task, m["name"], value_text(m), ci_text(m)))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
