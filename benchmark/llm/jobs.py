@@ -1,0 +1,127 @@
+"""From benchmark inputs to prompt jobs: one chat request each.
+
+Granularity, and why:
+
+* ``speakers`` and ``quotes`` ask about a **passage** — consecutive
+  paragraphs of at most ``passage_chars`` characters — while showing the whole
+  article as context, because a pro-drop speaker is often named paragraphs
+  earlier, and because a whole article's quotes can exceed a model's output
+  limit.  Paragraphs made only of publisher boilerplate (segment kind
+  ``boilerplate``, part of the input) are not asked about.
+* ``attribution``, ``stance`` and ``translation`` ask about **batches** of at
+  most ``batch_size`` items (gold quotes, gold quote–target pairs, segments)
+  in document order, each with an id the answer must repeat.
+
+A failed request therefore loses one passage or one batch, never a document.
+
+Examples
+--------
+>>> from benchmark.inputs import DocInput, SegmentInput, QuoteInput
+>>> from benchmark.schema import Span
+>>> text = "قال الوزير إن المحادثات مفيدة.\\n\\nوأضاف أن العمل سيبدأ."
+>>> segs = (SegmentInput("s01", Span(0, 30), "body", 0), SegmentInput("s02", Span(32, 52), "body", 1))
+>>> doc = DocInput("d1", text, segs, (QuoteInput("q1", (Span(14, 29),), 0),), (), ())
+>>> [(p.label, p.text[:9]) for p in passages(doc, max_chars=25)]
+[('paragraphs 0-0', 'قال الوزي'), ('paragraphs 1-1', 'وأضاف أن ')]
+>>> [(p.label, len(p.text)) for p in passages(doc, max_chars=0)]
+[('paragraphs 0-1', 52)]
+>>> from benchmark.llm.prompts import load_prompts
+>>> jobs = build_jobs(doc, tasks=("attribution", "translation"), prompts=load_prompts("v1"), batch_size=1)
+>>> [(j.task, j.label, j.items) for j in jobs]
+[('attribution', 'batch 1', ('q1',)), ('translation', 'batch 1', ('s01',)), ('translation', 'batch 2', ('s02',))]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..inputs import DocInput
+from .prompts import PromptSet
+
+
+@dataclass(frozen=True)
+class Passage:
+    label: str
+    """``paragraphs <first>-<last>``, used in failure records."""
+    text: str
+    """The exact text from the first segment's start to the last one's end."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One chat request and what its answer must contain."""
+
+    task: str
+    """Prompt task: ``speakers``, ``quotes``, ``attribution``, ``stance`` or ``translation``."""
+    doc_id: str
+    label: str
+    """``paragraphs 0-3`` or ``batch 2``: where a failure happened."""
+    items: tuple
+    """Asked item ids: quote ids, ``(quote_id, target)`` pairs, segment ids; ``()`` for passages."""
+    messages: tuple[dict, ...]
+
+
+def passages(doc: DocInput, *, max_chars: int) -> list[Passage]:
+    """Consecutive non-boilerplate paragraphs grouped up to ``max_chars`` (0: all in one).
+
+    A paragraph longer than ``max_chars`` is a passage of its own (paragraphs
+    are never split: a quote may span its sentences).
+    """
+    paras: dict[int, list] = {}
+    for s in doc.segments:
+        paras.setdefault(s.paragraph, []).append(s)
+    spans = [(p, min(s.span.start for s in segs), max(s.span.end for s in segs))
+             for p, segs in sorted(paras.items()) if any(s.kind != "boilerplate" for s in segs)]
+    groups: list[list[tuple[int, int, int]]] = []
+    for para in spans:
+        if groups and (max_chars <= 0 or para[2] - groups[-1][0][1] <= max_chars):
+            groups[-1].append(para)
+        else:
+            groups.append([para])
+    return [Passage(f"paragraphs {g[0][0]}-{g[-1][0]}", doc.text[g[0][1]:g[-1][2]]) for g in groups]
+
+
+def _items_json(items: Sequence[dict]) -> str:
+    """A JSON array with one item per line (readable for models and people)."""
+    return "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]"
+
+
+def targets_block(doc: DocInput) -> str:
+    """One ``- id: English description / Arabic description`` line per target."""
+    return "\n".join(f"- {t.id}: {t.description_en} / {t.description_ar}" for t in doc.targets) or "(none)"
+
+
+def _batches(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def build_jobs(doc: DocInput, *, tasks: Sequence[str], prompts: PromptSet, batch_size: int = 10,
+               passage_chars: int = 4000) -> list[Job]:
+    """Every request needed for ``doc`` and the prompt ``tasks``, in a fixed order."""
+    jobs: list[Job] = []
+    for task in ("speakers", "quotes"):
+        if task in tasks:
+            extra = {"targets": targets_block(doc)} if task == "quotes" else {}
+            for p in passages(doc, max_chars=passage_chars):
+                msgs = prompts.render(task, article=doc.text, passage=p.text, **extra)
+                jobs.append(Job(task, doc.doc_id, p.label, (), tuple(msgs)))
+    if "attribution" in tasks:
+        for n, batch in enumerate(_batches(doc.quotes, batch_size), start=1):
+            items = _items_json([{"quote_id": q.id, "content": doc.quote_text(q.id)} for q in batch])
+            msgs = prompts.render("attribution", article=doc.text, items=items)
+            jobs.append(Job("attribution", doc.doc_id, f"batch {n}", tuple(q.id for q in batch), tuple(msgs)))
+    if "stance" in tasks:
+        for n, batch in enumerate(_batches(doc.stance_items, batch_size), start=1):
+            items = _items_json([{"quote_id": s.quote_id, "quote": doc.quote_text(s.quote_id), "target": s.target}
+                                 for s in batch])
+            msgs = prompts.render("stance", article=doc.text, targets=targets_block(doc), items=items)
+            jobs.append(Job("stance", doc.doc_id, f"batch {n}", tuple((s.quote_id, s.target) for s in batch),
+                            tuple(msgs)))
+    if "translation" in tasks:
+        for n, batch in enumerate(_batches(doc.segments, batch_size), start=1):
+            items = _items_json([{"segment_id": s.id, "text": doc.text[s.span.start:s.span.end]} for s in batch])
+            msgs = prompts.render("translation", items=items)
+            jobs.append(Job("translation", doc.doc_id, f"batch {n}", tuple(s.id for s in batch), tuple(msgs)))
+    return jobs
