@@ -1,6 +1,8 @@
 """The ``rules`` system on the real article text (no gold needed) and on short sentences.
 
-Checks against the annotated gold run only when ``data/gold/*.json`` exists.
+The article is the rules' development data, so checks on it pin generic
+behaviour, not scores.  Checks against the annotated gold run only when
+``data/gold/*.json`` exists, and only as a development-set regression floor.
 """
 
 from __future__ import annotations
@@ -153,10 +155,11 @@ def test_all_speaker_mentions():
         by_text.setdefault(TEXT[m["start"]:m["end"]], set()).add(m["entity"])
     assert by_text["الوزير"] == {"سيرغي لافروف"}
     assert by_text["رئيس RDIF"] == by_text["Kirill Dmitriev"] == {"Kirill Dmitriev"}
-    assert by_text["وزارة الخارجية"] == {"وزارة الخارجية الأمريكية"}  # inside «المتحدثة باسم …»
-    assert by_text["واشنطن"] == {"وزارة الخارجية الأمريكية"}  # «أعلنت واشنطن أيضًا» continues the ministry
-    assert {"نظيره الأمريكي دونالد ترامب", "ترامب"} <= set(by_text)  # Trump speaks in a nested report
+    assert by_text["لافروف"] == {"سيرغي لافروف"}  # a short name resolves to the full one
+    assert by_text["الفريق الروسي"] == by_text["لجانب الروسي"] == {"الجانب الروسي"}  # one delegation
+    assert by_text["واشنطن"] == {"واشنطن"}  # a place that is a source speaks as itself
     assert "موسكو" not in by_text and "روسيا" not in by_text  # places speak only where they are sources
+    assert not any("ترامب" in t or "بوتين" in t for t in by_text)  # names that never speak are left out
 
 
 def test_attribution_uses_overlap_then_falls_back_to_the_last_speaker():
@@ -180,6 +183,9 @@ def test_attribution_uses_overlap_then_falls_back_to_the_last_speaker():
     ("قالت وزيرة الخارجية أنالينا بيربوك إن أوروبا موحدة. “لن نتراجع”، قالت الوزيرة.",
      [("أوروبا موحدة", "أنالينا بيربوك", "indirect"), ("لن نتراجع", "أنالينا بيربوك", "direct")]),
     ("وأعرب الرئيس عن أمله في السلام.", []),  # evaluative verb, not a cue
+    # A pro-drop verb inside a clause is no cue of its own: it stays inside the content.
+    ("وقال لافروف إن ترامب أول زعيم يعترف بأن الناتو خطر.",
+     [("ترامب أول زعيم يعترف بأن الناتو خطر", "لافروف", "indirect")]),
     ("وهو ما شددت موسكو على إبرازه.", []),  # content is only a relative pronoun
     ("اتفقت موسكو وواشنطن على احترام مصالح بعضهما البعض", []),  # paraphrasing headline
 ])
@@ -209,6 +215,6 @@ def test_against_the_gold():
     exact = sum(tuple((c.start, c.end) for c in q.content) in predicted for q in doc.quotes)
     correct = sum(resolve_speaker(a["speaker"], doc=doc) == doc.quote(a["quote_id"]).speaker
                   for a in out["attribution"])
-    # Developed on this article: these are development-set numbers, not a held-out estimate.
+    # Developed on this article: a development-set regression floor, not a held-out estimate.
     assert exact >= 0.9 * len(doc.quotes)
     assert correct >= 0.9 * len(doc.quotes)

@@ -143,7 +143,9 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     progress(f"{spec.display}: writing reports")
     manifest["wall_time_seconds"] = dict(timer.seconds)  # what the report can show (report time comes after)
     with timer.time("report"):
-        files.update(_render_reports(files, manifest, corpus, cfg))
+        # Render from the manifest as it will read back from disk (sorted keys),
+        # so `report RUN_DIR` later reproduces these bytes exactly.
+        files.update(_render_reports(files, json.loads(canonical_json(manifest)), corpus, cfg))
     timer.seconds["total"] = round(time.perf_counter() - t_start, 4)
     manifest["wall_time_seconds"] = timer.seconds
     files["manifest.json"] = canonical_json(manifest)

@@ -257,9 +257,6 @@ ADVERBIAL_STARTS = {key(w) for w in (
     "أثناء مساء صباح الثلاثاء الاثنين الأربعاء الخميس الجمعة السبت الأحد").split()}
 """Words that start an adverbial between a source and its complementizer."""
 
-NARRATOR_ASIDES = {key(w) for w in "وهو وهي وهذا وهذه".split()}
-"""«، وهو ما …» after a comma: the narrator's aside, which ends the content."""
-
 WASF_STOPS = {key(w) for w in "بينما حيث وسط فيما في حين و".split()}
 """Words that end the short description after «وصف … بأنه»."""
 
@@ -295,15 +292,6 @@ GPES: dict[tuple[str, ...], str] = {keys(w): w for w in (
     "برلين", "إسرائيل", "مصر", "القاهرة", "قطر", "الدوحة", "الكرملين", "البيت الأبيض",
 )}
 """Place names that speak for their government (metonymy), keyed by word keys."""
-
-GPE_NISBA: dict[tuple[str, ...], str] = {keys(w): key(n) for w, n in (
-    ("واشنطن", "أمريكي"), ("الولايات المتحدة", "أمريكي"), ("أمريكا", "أمريكي"), ("موسكو", "روسي"),
-    ("روسيا", "روسي"), ("الكرملين", "روسي"), ("كييف", "أوكراني"), ("أوكرانيا", "أوكراني"),
-    ("بكين", "صيني"), ("الصين", "صيني"), ("باريس", "فرنسي"), ("فرنسا", "فرنسي"),
-    ("لندن", "بريطاني"), ("بريطانيا", "بريطاني"), ("برلين", "ألماني"), ("ألمانيا", "ألماني"),
-    ("طهران", "إيراني"), ("إيران", "إيراني"), ("أنقرة", "تركي"), ("تركيا", "تركي"),
-)}
-"""Place → stem of its nisba adjective («واشنطن» → «أمريكي», found in «الأمريكية»)."""
 
 NAME_PARTICLES = {key(w) for w in "بن ابن بنت أبو عبد دي فون فان آل".split()}
 """Name-internal words that allow a three-word Arabic name («محمد بن سلمان»)."""

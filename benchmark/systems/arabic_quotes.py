@@ -22,7 +22,9 @@ Per sentence (gold segmentation, boilerplate skipped):
 4. **Speaker**: the source's name; a title alone («الوزير») is resolved to the
    last speaker with that title; pro-drop cues take the last speaker whose
    gender and number agree with the verb; a participle takes the speaker of
-   the clause it hangs on.
+   the clause it hangs on.  A pro-drop verb inside a clause (neither
+   clause-initial nor carrying ``و``/``ف``) is not a cue: its subject is
+   usually not the discourse speaker, and these rules do not parse it.
 
 Examples
 --------
@@ -40,8 +42,8 @@ from typing import Sequence
 from ..inputs import DocInput
 from ..segmentation import split_segments
 from .arabic_lexicon import (
-    CLAUSE_OPENERS, CLOSE_QUOTES, COMMAS, COMPLEMENTIZERS, FA_INNA, GPE_NISBA, NARRATOR_ASIDES,
-    QUOTE_MARKS, WASF_STOPS, Token, key, tokenize,
+    CLAUSE_OPENERS, CLOSE_QUOTES, COMMAS, COMPLEMENTIZERS, FA_INNA, QUOTE_MARKS, WASF_STOPS, Token,
+    tokenize,
 )
 from .arabic_cues import Cue, complementizer, find_cue, prefix_end, quote_pairs, unknown_name, verb_form
 from .arabic_names import Gazetteer, Phrase, build_gazetteer, parse_np
@@ -73,8 +75,6 @@ class _Speaker:
     name: str
     gender: str
     number: str
-    kind: str = ""
-    """Kind of the source phrase (``named``, ``org``, ``gpe`` …), ``""`` for pro-drop."""
 
 
 @dataclass
@@ -119,8 +119,6 @@ class _Frame:
     """Content already delimited (direct quotation, وصف, trailing attribution)."""
     boundary: int | None = None
     """Char offset where this cue's clause begins (ends earlier content)."""
-    embedded: bool = False
-    """A pro-drop cue inside another clause (speaker: the nearest earlier name)."""
 
 
 def _frame(text: str, toks: list[Token], cue: Cue, p0: int, gaz: Gazetteer,
@@ -140,13 +138,7 @@ def _frame(text: str, toks: list[Token], cue: Cue, p0: int, gaz: Gazetteer,
     k = src.next if src is not None else cue.j
     f = _Frame(cue, src)
     if src is None and not (cue.initial or cue.coordinated):
-        # A pro-drop verb inside a clause («أول زعيم … يعترف بأن …») is a nested report only
-        # with a complementizer right after it; its subject is found later among earlier names.
-        comp = complementizer(toks, k, n) if cue.kind == "verb" else None
-        if comp is None or comp >= n or comp > k + 1:
-            return None
-        f.content_start, f.embedded = comp, True
-        return f
+        return None  # a pro-drop verb inside a clause: its subject is not the discourse speaker
     prev = toks[cue.i - 1] if cue.i > 0 else None
     if prev is not None and prev.key in CLAUSE_OPENERS and cue.i > 1:
         prev = toks[cue.i - 2]
@@ -192,8 +184,6 @@ def _frame(text: str, toks: list[Token], cue: Cue, p0: int, gaz: Gazetteer,
     if form is not None and form.np_content and not form.needs_comp and k < n and toks[k].is_word:
         if toks[k].key in form.preps and k + 1 < n:
             k += 1  # «شدد المسؤولون على ضرورة …»
-        if toks[k].key == "من" and k + 2 < n and toks[k + 1].key.startswith("بين"):
-            k += 2  # «ذكر لافروف من بينها مصادرة …»: "among them" points back, the content follows
         if cue.initial or src is not None:
             f.content_start = k
             return f
@@ -253,20 +243,8 @@ def _sentences(doc: DocInput) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s, kind, _ in split_segments(doc.text) if kind != "boilerplate"]
 
 
-def _continued_org(src: Phrase, toks: list[Token], analysis: Analysis, at: int) -> str | None:
-    """«أعلنت واشنطن أيضًا أن …»: a place that *also* announces continues the last
-    speaking organisation of that country (guidelines 2.3)."""
-    if src.kind != "gpe" or src.next >= len(toks) or toks[src.next].key != key("أيضا"):
-        return None
-    nisba = GPE_NISBA.get(tuple(key(w) for w in src.name.split()))
-    for h in reversed([h for h in analysis.history if h.at < at]):
-        if h.kind == "org" and nisba and nisba in key(h.name):
-            return h.name
-    return None
-
-
-def _speaker(toks: list[Token], frame: _Frame, analysis: Analysis, same_sentence: list[str | None],
-             named: list[Phrase]) -> tuple[str | None, str, str]:
+def _speaker(frame: _Frame, analysis: Analysis,
+             same_sentence: list[str | None]) -> tuple[str | None, str, str]:
     cue, src = frame.cue, frame.source
     at = cue.span[0]
     form = cue.form
@@ -274,7 +252,6 @@ def _speaker(toks: list[Token], frame: _Frame, analysis: Analysis, same_sentence
         name = src.name
         if src.kind == "nominal":
             name = analysis.by_title(src.head, at) or src.name
-        name = _continued_org(src, toks, analysis, at) or name
         verb_gender = form.gender if form is not None and form.kind == "verb" and form.number == "sg" else None
         return name, verb_gender or src.gender, src.number
     if cue.kind == "participle" and same_sentence and same_sentence[-1] is not None:
@@ -283,21 +260,7 @@ def _speaker(toks: list[Token], frame: _Frame, analysis: Analysis, same_sentence
         return name, known.gender if known else "m", known.number if known else "sg"
     gender = form.gender if form is not None else "?"
     number = form.number if form is not None else "?"
-    if frame.embedded:
-        # The subject of a verb inside a clause is usually the nearest person named before it.
-        near = [p for p in named if p.end <= at and gender in ("?", p.gender) and number in ("?", p.number)]
-        if near:
-            return near[-1].name, near[-1].gender, near[-1].number
     return analysis.last_speaker(at, gender=gender, number=number), gender, number
-
-
-def _narrator_breaks(toks: list[Token]) -> list[int]:
-    """Offsets of «، وهو ما …»-type asides: the narrator's comment, not the speaker's words."""
-    out = []
-    for i, t in enumerate(toks[:-2]):
-        if t.text in COMMAS and toks[i + 1].key in NARRATOR_ASIDES and toks[i + 2].key == "ما":
-            out.append(t.start)
-    return out
 
 
 def _extract_sentence(text: str, toks: list[Token], analysis: Analysis) -> None:
@@ -314,14 +277,7 @@ def _extract_sentence(text: str, toks: list[Token], analysis: Analysis) -> None:
         f = _frame(text, toks, cue, p0, analysis.gazetteer, pairs)
         if f is not None:
             frames.append(f)
-    named = []
-    i = 0
-    while i < len(toks):
-        p = parse_np(text, toks, i, analysis.gazetteer)
-        if p is not None and p.kind == "named":
-            named.append(p)
-        i = p.next if p is not None else i + 1
-    bounds = sorted([f.boundary for f in frames if f.boundary is not None] + _narrator_breaks(toks))
+    bounds = sorted(f.boundary for f in frames if f.boundary is not None)
     sent_end = toks[-1].end if toks else 0
     speakers: list[str | None] = []
     for f in frames:
@@ -334,12 +290,10 @@ def _extract_sentence(text: str, toks: list[Token], analysis: Analysis) -> None:
         parts = tuple(p for p in (trim(text, s, e) for s, e in parts) if p[1] > p[0])
         if not parts:
             continue
-        name, gender, number = _speaker(toks, f, analysis, speakers, named)
-        if not f.embedded:  # a nested speaker does not take over the discourse
-            speakers.append(name)
-            if name is not None:
-                kind = f.source.kind if f.source is not None else ""
-                analysis.history.append(_Speaker(f.cue.span[0], name, gender, number, kind))
+        name, gender, number = _speaker(f, analysis, speakers)
+        speakers.append(name)
+        if name is not None:
+            analysis.history.append(_Speaker(f.cue.span[0], name, gender, number))
         src = (f.source.start, f.source.end) if f.source is not None else None
         analysis.quotes.append(Found(parts, f.cue.span, src, name, quote_type(text, parts),
                                      " ".join(text[s:e] for s, e in parts)))

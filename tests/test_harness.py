@@ -1,0 +1,237 @@
+"""`python -m benchmark run`: configs, run folders, determinism, interruption,
+multirun, user errors and the golden end-to-end file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmark.cli import main
+from benchmark.harness.app import GROUPS, group_options
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+DETERMINISTIC = ("metrics.json", "per_item.jsonl", "predictions.jsonl")
+
+
+def run_dirs(results: Path) -> list[Path]:
+    # Hidden folders (.tmp-* runs in progress, Hydra's .multirun sweep folder) are not runs.
+    return sorted(p for p in results.glob("*/*")
+                  if p.is_dir() and not p.name.startswith(".") and not p.parent.name.startswith("."))
+
+
+# ------------------------------------------------------------------ configs
+
+def test_every_config_composes():
+    from hydra import compose, initialize_config_module
+    from omegaconf import OmegaConf
+
+    from benchmark.harness.config import register_schema, to_run_config
+
+    register_schema()
+    with initialize_config_module(config_module="benchmark.configs", version_base="1.3"):
+        for group in GROUPS:
+            for option in group_options(group):
+                overrides = [f"{group}={option}"]
+                if (group, option) == ("system", "predictions"):
+                    overrides.append("system.path=x.jsonl")
+                if (group, option) == ("system", "llm"):
+                    overrides.append("system.model=some-model")
+                cfg = compose(config_name="run", overrides=overrides)
+                OmegaConf.to_container(cfg, resolve=True)
+                run_cfg = to_run_config(cfg)
+                assert run_cfg.systems and run_cfg.tasks, overrides
+
+
+def test_default_config_runs_every_builtin_system():
+    from hydra import compose, initialize_config_module
+
+    from benchmark.harness.config import register_schema, to_run_config
+    from benchmark.systems import BUILTIN
+
+    register_schema()
+    with initialize_config_module(config_module="benchmark.configs", version_base="1.3"):
+        cfg = to_run_config(compose(config_name="run"))
+    assert {s.name for s in cfg.systems} == set(BUILTIN)
+    assert cfg.tasks == ("speakers", "quotes", "attribution", "end2end", "stance", "translation")
+
+
+# ------------------------------------------------------------------ end to end
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    results = tmp_path_factory.mktemp("runs")
+    assert main(["run", f"paths.results_dir={results}", "scoring.n_resamples=200"]) == 0
+    return results
+
+
+def test_default_run_writes_one_complete_folder_per_system(default_run):
+    dirs = run_dirs(default_run)
+    assert sorted(d.parent.name for d in dirs) == ["copy", "lexicon", "oracle", "rules", "sklearn"]
+    for d in dirs:
+        names = {p.name for p in d.iterdir()}
+        assert {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl", "metrics.json",
+                "manifest.json", "report.md", "report.html"} <= names, d
+        manifest = json.loads((d / "manifest.json").read_text())
+        assert manifest["gold_sha256"] == json.loads((d / "metrics.json").read_text())["gold_sha256"]
+        assert {"predict", "total"} <= set(manifest["wall_time_seconds"])
+        assert manifest["environment"]["packages"]["sacrebleu"]
+        assert "commit" in manifest["environment"]["git"]
+    assert not list(default_run.glob("*/.tmp-*"))
+
+
+def test_oracle_scores_100_on_every_metric(default_run):
+    (oracle,) = [d for d in run_dirs(default_run) if d.parent.name == "oracle"]
+    metrics = json.loads((oracle / "metrics.json").read_text())
+    assert set(metrics["tasks"]) == {"speakers", "quotes", "attribution", "end2end", "stance", "translation"}
+    assert metrics["ranked"] is False
+    for task, ms in metrics["tasks"].items():
+        for m in ms:
+            perfect = (0.0 if not m["higher_is_better"] else 100.0 if "scale:0-100" in m["signature"] else 1.0)
+            assert m["value"] == pytest.approx(perfect), (task, m["name"])
+
+
+def test_same_config_twice_gives_identical_files(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert main(["run", "system=rules", f"paths.results_dir={out}", "scoring.n_resamples=100"]) == 0
+    (da,), (db,) = run_dirs(a), run_dirs(b)
+    for name in DETERMINISTIC:
+        assert (da / name).read_bytes() == (db / name).read_bytes(), name
+
+
+def test_two_runs_in_the_same_second_never_share_a_folder(tmp_path, monkeypatch):
+    import benchmark.harness.runner as runner
+
+    monkeypatch.setattr(runner, "run_stamp", lambda: "20250218T120000Z")
+    for _ in range(2):
+        assert main(["run", "system=copy", f"paths.results_dir={tmp_path}", "scoring.n_resamples=50"]) == 0
+    names = sorted(d.name for d in run_dirs(tmp_path))
+    assert len(names) == 2 and names[1] == names[0] + "-2"
+
+
+@pytest.mark.parametrize("where", ["report", "rename"])
+def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, where):
+    import benchmark.harness.rundir as rundir
+    import benchmark.harness.runner as runner
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if where == "report":
+        monkeypatch.setattr(runner, "_render_reports", boom)
+    else:  # Ctrl-C after every file is written to the temporary folder, before it is renamed
+        monkeypatch.setattr(rundir.os, "rename", boom)
+    assert main(["run", "system=rules", f"paths.results_dir={tmp_path}"]) == 130
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_predictions_system_scores_a_file_and_score_command(tmp_path, capsys):
+    oracle_out = tmp_path / "o"
+    assert main(["run", "system=oracle", "task=quotes", f"paths.results_dir={oracle_out}", "scoring.n_resamples=50"]) == 0
+    (d,) = run_dirs(oracle_out)
+    preds = d / "predictions.jsonl"
+    assert main(["score", str(preds), "--name", "resubmitted", "--out", str(tmp_path / "s")]) == 0
+    (s,) = run_dirs(tmp_path / "s")
+    assert s.parent.name == "resubmitted"
+    m = json.loads((s / "metrics.json").read_text())["tasks"]["quotes"][0]
+    assert m["value"] == 1.0
+
+
+def test_report_command_rerenders_identically(default_run):
+    (d,) = [d for d in run_dirs(default_run) if d.parent.name == "rules"]
+    before = (d / "report.md").read_bytes(), (d / "report.html").read_bytes()
+    (d / "report.md").unlink()
+    assert main(["report", str(d)]) == 0
+    assert ((d / "report.md").read_bytes(), (d / "report.html").read_bytes()) == before
+
+
+# ------------------------------------------------------------------ golden file
+
+def _normalised(metrics: dict) -> dict:
+    """Drop package versions from signatures: the golden file pins numbers, not installs."""
+    from benchmark.scoring.signature import parse_signature
+
+    keep = {"metric"}
+    out = json.loads(json.dumps(metrics))
+    for ms in out["tasks"].values():
+        for m in ms:
+            sig = parse_signature(m["signature"])
+            m["signature"] = {k: v for k, v in sig.items() if k in keep or not _is_package(k)}
+    return out
+
+
+def _is_package(key: str) -> bool:
+    return key in {"benchmark", "numpy", "sklearn", "scikit-learn", "sacrebleu", "scipy"}
+
+
+@pytest.mark.parametrize("system", ["rules", "lexicon", "copy"])
+def test_end_to_end_matches_golden_file(tmp_path, system):
+    assert main(["run", f"system={system}", f"paths.results_dir={tmp_path}"]) == 0
+    (d,) = run_dirs(tmp_path)
+    got = _normalised(json.loads((d / "metrics.json").read_text()))
+    golden = GOLDEN / f"{system}.metrics.json"
+    expected = _normalised(json.loads(golden.read_text()))
+    assert got == expected, f"regenerate with: python tests/golden/regenerate.py (then review the diff of {golden})"
+
+
+# ------------------------------------------------------------------ multirun
+
+def test_multirun_with_joblib_launcher_writes_one_folder_per_system(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmark", "run", "-m", "system=rules,lexicon", "hydra/launcher=joblib",
+         "hydra.launcher.n_jobs=2", f"paths.results_dir={tmp_path}", "scoring.n_resamples=50"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(d.parent.name for d in run_dirs(tmp_path)) == ["lexicon", "rules"]
+
+
+# ------------------------------------------------------------------ user errors
+
+ERRORS = [
+    (["run", "system=rulez"], "Unknown system 'rulez'. Did you mean 'rules'? Available: "),
+    (["run", "task=stanse"], "Unknown task 'stanse'. Did you mean 'stance'?"),
+    (["run", "-m", "system=rules,lexikon"], "Unknown system 'lexikon'. Did you mean 'lexicon'?"),
+    (["run", "system=predictions"], "system.path"),
+    (["run", "system=predictions", "system.path=/nonexistent/preds.jsonl"], "/nonexistent/preds.jsonl"),
+    (["run", "system=rules", "+system.sed=1"], "Unknown option 'sed' of system 'rules'. Did you mean 'seed'?"),
+    (["validate", "/nonexistent.jsonl"], "/nonexistent.jsonl"),
+    (["report", "/nonexistent-run"], "not a finished run folder"),
+]
+
+
+@pytest.mark.parametrize("argv,message", ERRORS, ids=[" ".join(a) for a, _ in ERRORS])
+def test_user_errors_exit_2_with_a_message_and_no_traceback(argv, message, capsys, tmp_path):
+    argv = [*argv, f"paths.results_dir={tmp_path}"] if argv[0] == "run" else argv
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not run_dirs(tmp_path)
+
+
+def test_cli_subprocess_error_has_no_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "benchmark", "run", "system=rulez"], cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "Did you mean 'rules'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_and_list_answer_without_heavy_imports():
+    code = ("import sys; from benchmark.cli import main; main(['--help']) if False else None; "
+            "import benchmark.cli, benchmark.commands; "
+            "heavy = [m for m in ('datasets', 'evaluate', 'matplotlib', 'torch', 'transformers') if m in sys.modules]; "
+            "print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+    listed = subprocess.run([sys.executable, "-X", "importtime", "-m", "benchmark", "list"], capture_output=True,
+                            text=True, timeout=120, cwd=ROOT)
+    assert listed.returncode == 0 and "rules" in listed.stdout and "stance_f_avg" in listed.stdout
+    imported = {line.split("|")[-1].strip() for line in listed.stderr.splitlines() if "|" in line}
+    assert not {"datasets", "evaluate", "matplotlib", "torch", "transformers"} & imported
