@@ -87,7 +87,7 @@ def dataset_card(corpus: Corpus, *, data_dir: Path) -> str:
     md = dict(doc.metadata)
     qt = c["quotes_by_type"]
     sl = c["stances_by_label"]
-    body = f"""# Arabic Quote Attribution: Riyadh talks (February 2025)
+    body = """# Arabic Quote Attribution: Riyadh talks (February 2025)
 
 Gold, standoff annotation of a real Arabic news article for **quote attribution**
 (who said what, with source, cue and content spans), **speaker mentions**,

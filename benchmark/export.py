@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .atomic import stage_dir
 from .schema import Corpus, Span
 
 SPLIT = "test"
@@ -137,7 +137,7 @@ def build_dataset_folder(corpus: Corpus, out: Path, *, card: str) -> dict[str, i
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp = stage_dir(out.parent, f".{out.name}-")
     try:
         rows = layer_rows(corpus)
         schemas = _arrow_schemas()

@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .atomic import write_bytes_atomic
 from .align import FUZZY_THRESHOLD, align_text, resolve_speaker, strip_query
 from .errors import InputError
 from .predictions import (
@@ -340,18 +339,7 @@ def write_submission(preds: Iterable[DocPrediction], path: Path | str) -> Path:
             raise InputError(f"duplicate doc_id {p.doc_id!r}: expected one prediction per document", file=str(path))
         by_id[p.doc_id] = p
     data = "".join(submission_line(by_id[k]) + "\n" for k in sorted(by_id)).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomic(path, data)
 
 
 # --- validation report -------------------------------------------------------

@@ -21,10 +21,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
+
+from ..atomic import stage_dir
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -59,7 +60,7 @@ def commit_run(results_dir: Path, system: str, name: str, files: Mapping[str, by
     """
     parent = Path(results_dir) / safe_name(system)
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=parent))
+    tmp = stage_dir(parent, f".tmp-{name}-")
     try:
         for rel, data in files.items():
             path = tmp / rel

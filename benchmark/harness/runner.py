@@ -93,7 +93,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
                resolved_config: dict[str, Any], progress: Callable[[str], None] = lambda s: None) -> RunOutcome:
     """Run, score and write the run folder of one system."""
     from ..submission import submission_to_json
-    from ..tasks import TASKS, evaluate_task
+    from ..tasks import evaluate_task
 
     timer = StageTimer()
     t_start = time.perf_counter()

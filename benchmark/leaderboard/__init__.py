@@ -20,11 +20,10 @@ Examples
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from ..atomic import write_text_atomic
 from ..errors import ConfigError
 from .collect import Run, Selection, collect
 from .rank import AR_TRIALS, ItemStatsFn, TaskBoard, rank_task, task_item_stats
@@ -82,18 +81,6 @@ def build_leaderboard(
     return Leaderboard(gold_sha256, runs_dir, n_resamples, seed, ar_trials, boards, selection)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then ``os.replace`` it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_leaderboard(lb: Leaderboard, *, out_dir: Path | str) -> list[Path]:
     """Render all four files into ``out_dir``; return their paths (md, csv, json, html)."""
     from .html import render_html
@@ -108,7 +95,7 @@ def write_leaderboard(lb: Leaderboard, *, out_dir: Path | str) -> list[Path]:
     }
     paths = []
     for name, text in texts.items():  # everything is rendered before anything is replaced
-        _atomic_write(out_dir / name, text)
+        write_text_atomic(out_dir / name, text)
         paths.append(out_dir / name)
     return paths
 

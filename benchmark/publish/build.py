@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import stage_dir, write_text_atomic
 from ..schema import Corpus
 from .runs import RunRecord
 
@@ -60,7 +60,7 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunReco
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".stage-", dir=out_dir))
+    stage = stage_dir(out_dir, ".stage-")
     try:
         dataset_rows = write_dataset_folder(corpus, stage / "dataset", card=card, name=pretty_name,
                                             evaluation_framework=evaluation_framework,
@@ -90,14 +90,4 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunReco
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON to ``path`` through a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True, ensure_ascii=False)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -11,11 +11,10 @@ never sees half a file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text_atomic
 from ..errors import InputError
 from ..schema import Corpus
 
@@ -74,20 +73,6 @@ def run_config(run_dir: Path) -> tuple[int, str | None]:
         raise InputError(f"expected an integer >= 0, got {value!r}", file=str(path), field="report.worst_errors")
     data_dir = (cfg.get("paths") or {}).get("data_dir")
     return value, None if data_dir in (None, "") else str(data_dir)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` to a temporary file beside ``path``, then ``os.replace`` it."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list[Path]:
@@ -152,6 +137,6 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     )
     written = []
     for name in sorted(reports):
-        write_atomic(run_dir / name, reports[name])
+        write_text_atomic(run_dir / name, reports[name])
         written.append(run_dir / name)
     return written

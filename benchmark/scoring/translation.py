@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -44,7 +44,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from ..errors import ConfigError, InputError
 from ..predictions import PredTranslation
 from ..schema import Document
-from .result import ItemStats, MetricSpec, family_builder, family_rows, index_predictions, item_key, ratio
+from .result import MetricSpec, family_builder, index_predictions, ratio
 
 METRICS = ("chrf++", "chrf", "bleu", "ter")
 """Translation metric names, main one first."""
