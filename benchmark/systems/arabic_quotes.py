@@ -299,21 +299,27 @@ def _extract_sentence(text: str, toks: list[Token], analysis: Analysis) -> None:
                                      " ".join(text[s:e] for s, e in parts)))
 
 
-def extract(doc: DocInput) -> Analysis:
-    """Run the rules over one document (deterministic, no gold used)."""
-    text = doc.text
-    sentences = [tokenize(text, s, e) for s, e in _sentences(doc)]
-    analysis = Analysis(gazetteer=build_gazetteer(text, sentences), sentences=sentences)
-    for toks in sentences:
+def noun_phrases(text: str, analysis: Analysis):
+    """Every noun phrase :func:`parse_np` finds, left to right, sentence by sentence."""
+    for toks in analysis.sentences:
         i = 0
         while i < len(toks):
             p = parse_np(text, toks, i, analysis.gazetteer)
             if p is None:
                 i += 1
                 continue
-            if p.kind == "named" and p.head:
-                analysis.titled.append((p.start, p.head, p.name))
+            yield p
             i = p.next
+
+
+def extract(doc: DocInput) -> Analysis:
+    """Run the rules over one document (deterministic, no gold used)."""
+    text = doc.text
+    sentences = [tokenize(text, s, e) for s, e in _sentences(doc)]
+    analysis = Analysis(gazetteer=build_gazetteer(text, sentences), sentences=sentences)
+    for p in noun_phrases(text, analysis):
+        if p.kind == "named" and p.head:
+            analysis.titled.append((p.start, p.head, p.name))
     for toks in sentences:
         _extract_sentence(text, toks, analysis)
     return analysis

@@ -46,8 +46,8 @@ from ..inputs import DocInput
 from ..schema import Corpus
 from . import check_mentions, check_tasks, pair
 from .arabic_lexicon import key
-from .arabic_names import parse_np
-from .arabic_quotes import Analysis, Found, extract
+
+from .arabic_quotes import Analysis, Found, extract, noun_phrases
 
 
 _DELEGATION = {key(w): key("الجانب") for w in "الجانب الوفد الفريق".split()}
@@ -74,25 +74,18 @@ def speaker_mentions(text: str, analysis: Analysis) -> list[dict]:
     sources = {q.source: q.speaker for q in analysis.quotes if q.source is not None}
     phrase_names = {_phrase_key(text[s:e]): name for (s, e), name in sources.items() if name}
     found: dict[tuple[int, int], str] = {}
-    for toks in analysis.sentences:
-        i = 0
-        while i < len(toks):
-            p = parse_np(text, toks, i, analysis.gazetteer)
-            if p is None:
-                i += 1
-                continue
-            span = (p.start, p.end)
-            if p.kind == "named" and p.name in speaking:
-                found[span] = p.name
-                if p.title is not None:
-                    found[p.title] = p.name
-            elif p.kind == "nominal":
-                name = analysis.by_title(p.head, p.start)
-                if name in speaking:
-                    found[span] = name
-            elif p.kind in ("group", "org") and _phrase_key(p.name) in phrase_names:
-                found[span] = phrase_names[_phrase_key(p.name)]
-            i = p.next
+    for p in noun_phrases(text, analysis):
+        span = (p.start, p.end)
+        if p.kind == "named" and p.name in speaking:
+            found[span] = p.name
+            if p.title is not None:
+                found[p.title] = p.name
+        elif p.kind == "nominal":
+            name = analysis.by_title(p.head, p.start)
+            if name in speaking:
+                found[span] = name
+        elif p.kind in ("group", "org") and _phrase_key(p.name) in phrase_names:
+            found[span] = phrase_names[_phrase_key(p.name)]
     for span, name in sources.items():
         if name and not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = name
