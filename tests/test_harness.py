@@ -235,3 +235,12 @@ def test_help_and_list_answer_without_heavy_imports():
     assert listed.returncode == 0 and "rules" in listed.stdout and "stance_f_avg" in listed.stdout
     imported = {line.split("|")[-1].strip() for line in listed.stderr.splitlines() if "|" in line}
     assert not {"datasets", "evaluate", "matplotlib", "torch", "transformers"} & imported
+
+
+def test_task_restriction_skips_systems_without_that_task(tmp_path, capsys):
+    assert main(["run", "task=stance", f"paths.results_dir={tmp_path}", "scoring.n_resamples=50"]) == 0
+    assert sorted(d.parent.name for d in run_dirs(tmp_path)) == ["lexicon", "oracle", "sklearn"]
+    out = capsys.readouterr().out
+    assert "skipped rules" in out and "skipped copy" in out
+    assert main(["run", "system=rules", "task=stance", f"paths.results_dir={tmp_path / 'x'}"]) == 2
+    assert "system 'rules' supports none of the requested tasks (stance)" in capsys.readouterr().err

@@ -52,25 +52,33 @@ def _main(cfg) -> None:
 
     from ..gold import load_corpus
     from .config import to_run_config
-    from .runner import comparison_table, run_system
+    from .runner import NothingToRun, comparison_table, run_system
 
     try:
         run_cfg = to_run_config(cfg)
         overrides = list(HydraConfig.get().overrides.task)
         resolved = OmegaConf.to_container(cfg, resolve=True)
         corpus = load_corpus(run_cfg.data_dir)
-        outcomes = []
+        outcomes, skipped = [], []
         with _progress(len(run_cfg.systems)) as advance:
             for spec in run_cfg.systems:
                 sys_resolved = dict(resolved)
                 if len(run_cfg.systems) > 1:
                     sys_resolved["system"] = {"name": spec.name, **dict(spec.options)}
-                outcomes.append(run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
-                                           resolved_config=sys_resolved, progress=advance.describe))
+                try:
+                    outcomes.append(run_system(spec, corpus, run_cfg, overrides=overrides,
+                                               argv=["run", *sys.argv[1:]], resolved_config=sys_resolved,
+                                               progress=advance.describe))
+                except NothingToRun as exc:
+                    if len(run_cfg.systems) == 1:
+                        raise  # asked for this system by name: a user error
+                    skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")
                 advance.step()
         print(comparison_table(outcomes))
         for o in outcomes:
             print(f"{o.label}: {o.run_dir}")
+        for note in skipped:
+            print(f"skipped {note}")
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None

@@ -23,6 +23,10 @@ from .rundir import canonical_json, commit_run, config_hash, run_stamp
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+class NothingToRun(ConfigError):
+    """The selected system supports none of the selected tasks."""
+
+
 @dataclass
 class StageTimer:
     """Wall time per stage, recorded in the manifest (never in metrics)."""
@@ -80,6 +84,10 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
 
     system = make_system(spec.name, **dict(spec.options))
     attempted = tuple(t for t in tasks if t in system.supported_tasks)
+    if not attempted:
+        raise NothingToRun(
+            f"system {spec.display!r} supports none of the requested tasks ({', '.join(tasks)}); "
+            f"it supports: {', '.join(sorted(system.supported_tasks))}", field="task")
     inputs = [make_input(d, corpus.targets) for d in corpus.documents]
     with timer.time("predict"):
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
