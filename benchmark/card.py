@@ -48,7 +48,8 @@ def card_metadata(corpus: Corpus) -> dict[str, object]:
         "license_name": "annotations-cc-by-4.0-text-press-release",
         "license_details": "Annotations and English translations: CC BY 4.0. Article text: a press release "
                            "distributed by SeaPRwire for republication; rights remain with its content provider.",
-        "annotations_creators": ["expert-generated"],
+        # The passes were made by language-model annotation sessions (see the datasheet).
+        "annotations_creators": ["machine-generated"],
         "language_creators": ["found"],
         "multilinguality": ["translation"],
         "source_datasets": ["original"],
@@ -136,11 +137,16 @@ annotated by both (stance).
   spans over an inventory of {c['targets']} targets; {c['segments']} segments with human English references.
   The publisher's boilerplate is segmented and translated but carries no attribution annotation;
   sub-headlines that paraphrase a quote without a cue are not quotes. Full rules: `GUIDELINES.md`.
-- **Who annotated.** Two independent annotation passes following the guidelines, then adjudication by
-  the project maintainers; translations written by the annotators, not by machine translation.
+- **Who annotated.** Both raw passes, the adjudication and the English references were produced
+  by AI language-model sessions (the project's engineering assistant and its helper sessions), not by
+  human annotators: each annotation pass was a separate session that saw only the guidelines and
+  the text; the translations were written by a separate session instructed to translate itself
+  (no machine-translation system or API was used). No native speaker has reviewed the gold yet.
+  Because the two passes come from the same kind of model, their agreement overstates what two
+  human annotators would reach; a human review pass is the most valuable next step.
 - **Known limitations.** One article (~{len(doc.text):,} characters): confidence intervals are wide and
-  stance classes are small; a single news genre and topic; the article is itself a translation of a
-  Russian-media English report, so its Arabic has translationese (e.g. Latin-script names); spans
+  stance classes are small; a single news genre and topic; the Arabic appears to be translated from an
+  English original (Latin-script names such as «Kirill Dmitriev» are left untranslated); spans
   follow one set of guidelines (complementizers and quotation marks outside the content), and scores
   of systems trained on other conventions should be read with partial and proportional schemes.
 - **License situation.** The article text is a press release distributed by SeaPRwire for

@@ -3,8 +3,8 @@
 Three independent models, each optional (``None`` disables its task):
 
 * ``model`` — a sequence-to-sequence translation model (MarianMT, NLLB,
-  M2M100, mBART-50 …) run with ``model.generate`` on every gold segment
-  (task ``translation``);
+  M2M100, mBART-50 …) run with ``model.generate`` on every gold segment and
+  on every gold quote's content as an item of its own (task ``translation``);
 * ``ner_model`` — a token-classification (NER) model whose PER/ORG mentions
   are the predicted speaker mentions (task ``speakers``);
 * ``zero_shot_model`` — an NLI model used as a zero-shot classifier over the

@@ -52,6 +52,7 @@ class HFSystem:
         self._loaded: dict[str, LoadedModel] = {}
         self._pipes: dict[str, Any] = {}
         self._forced_bos: int | None = None
+        # "truncated_segments" also counts quote-content items (the key predates them).
         self._counts = {"truncated_segments": 0, "unfound_mentions": 0}
 
     # ----------------------------------------------------------------- loading
@@ -97,17 +98,23 @@ class HFSystem:
         self._torch.manual_seed(self.options.seed)
         o = self.options
         if "translation" in run:
-            segs = [(d, s.id, o.source_prefix + doc.text[s.span.start:s.span.end])
-                    for d, doc in enumerate(docs) for s in doc.segments]
+            # Every segment, then every gold quote's content as an item of its
+            # own (quote_chrf++), all in one list: translate() batches them
+            # together, longest first.  Blank quote contents are not asked.
+            items = [(d, "segment_id", s.id, doc.text[s.span.start:s.span.end])
+                     for d, doc in enumerate(docs) for s in doc.segments]
+            items += [(d, "quote_id", q.id, doc.quote_text(q.id))
+                      for d, doc in enumerate(docs) for q in doc.quotes if doc.quote_text(q.id).strip()]
             texts, truncated = translate(
-                [t for _, _, t in segs], loaded=self._loaded["translation"], torch=self._torch, device=self._device,
-                batch_size=o.batch_size, num_beams=o.num_beams, max_new_tokens=o.max_new_tokens,
-                max_input_tokens=o.max_input_tokens, forced_bos_token_id=self._forced_bos)
+                [o.source_prefix + t for *_, t in items], loaded=self._loaded["translation"], torch=self._torch,
+                device=self._device, batch_size=o.batch_size, num_beams=o.num_beams,
+                max_new_tokens=o.max_new_tokens, max_input_tokens=o.max_input_tokens,
+                forced_bos_token_id=self._forced_bos)
             self._counts["truncated_segments"] += truncated
             for out in outputs:
                 out["translations"] = []
-            for (d, seg_id, _), text in zip(segs, texts):
-                outputs[d]["translations"].append({"segment_id": seg_id, "text": text})
+            for (d, key, item_id, _), text in zip(items, texts):  # segments first, as listed
+                outputs[d]["translations"].append({key: item_id, "text": text})
         if "speakers" in run:
             mentions, unfound = speaker_mentions(docs, pipe=self._pipes["speakers"], labels=o.ner_labels,
                                                  min_score=o.ner_min_score, batch_size=o.batch_size)

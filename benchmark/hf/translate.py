@@ -1,4 +1,4 @@
-"""Segment translation with any sequence-to-sequence model (``model.generate``).
+"""Translation of segments and quote contents with any sequence-to-sequence model (``model.generate``).
 
 ``model.generate`` is called directly rather than through
 ``pipeline("translation")``, which transformers 5 no longer has; the same
@@ -8,8 +8,9 @@ their language codes: the source code is given to the tokenizer
 (``forced_bos_token_id``).
 
 Decoding is deterministic: beam search (or greedy with ``num_beams=1``), no
-sampling, the model in eval mode.  Segments are batched longest first (less
-padding); the order of the output is the order of the input.
+sampling, the model in eval mode.  Texts (segments and quote contents alike)
+are batched longest first (less padding); the order of the output is the
+order of the input.
 
 Examples
 --------

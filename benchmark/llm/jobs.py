@@ -8,9 +8,16 @@ Granularity, and why:
   earlier, and because a whole article's quotes can exceed a model's output
   limit.  Paragraphs made only of publisher boilerplate (segment kind
   ``boilerplate``, part of the input) are not asked about.
-* ``attribution``, ``stance`` and ``translation`` ask about **batches** of at
-  most ``batch_size`` items (gold quotes, gold quote–target pairs, segments)
-  in document order, each with an id the answer must repeat.
+* ``attribution`` and ``stance`` ask about **batches** of at most
+  ``batch_size`` items (gold quotes, gold quote–target pairs) in document
+  order, each with an id the answer must repeat.
+* ``translation`` asks about batches of at most ``batch_size`` consecutive
+  segments (``segment_id``), plus, as items of their own (``quote_id``), the
+  content of every gold quote that starts in one of those segments: the
+  quote is then translated next to its own segments, so its wording can
+  agree with theirs, and quote items cost no extra request.  A batch
+  therefore holds ``batch_size`` segments and up to as many quotes as start
+  in them.
 
 A failed request therefore loses one passage or one batch, never a document.
 
@@ -27,13 +34,16 @@ Examples
 [('paragraphs 0-1', 52)]
 >>> from benchmark.llm.prompts import load_prompts
 >>> jobs = build_jobs(doc, tasks=("attribution", "translation"), prompts=load_prompts("v1"), batch_size=1)
->>> [(j.task, j.label, j.items) for j in jobs]
-[('attribution', 'batch 1', ('q1',)), ('translation', 'batch 1', ('s01',)), ('translation', 'batch 2', ('s02',))]
+>>> [(j.task, j.label, j.items) for j in jobs]  # doctest: +NORMALIZE_WHITESPACE
+[('attribution', 'batch 1', ('q1',)),
+ ('translation', 'batch 1', (('segment_id', 's01'), ('quote_id', 'q1'))),
+ ('translation', 'batch 2', (('segment_id', 's02'),))]
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -59,7 +69,8 @@ class Job:
     label: str
     """``paragraphs 0-3`` or ``batch 2``: where a failure happened."""
     items: tuple
-    """Asked item ids: quote ids, ``(quote_id, target)`` pairs, segment ids; ``()`` for passages."""
+    """Asked items: quote ids (attribution), ``(quote_id, target)`` pairs (stance),
+    ``("segment_id", id)`` or ``("quote_id", id)`` pairs (translation); ``()`` for passages."""
     messages: tuple[dict, ...]
 
 
@@ -97,6 +108,31 @@ def _batches(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def translation_batches(doc: DocInput, *, size: int) -> list[list[tuple[str, str, str]]]:
+    """``(key, id, Arabic text)`` items per translation request (see the module docstring).
+
+    Each batch lists its ``size`` segments first, then, in gold order, the
+    quotes whose first content span starts in one of them (segments are in
+    text order; a quote starting between two segments goes with the earlier
+    one).  Quotes with a blank content are not asked: there is nothing to
+    translate, and the scorer ignores them.
+    """
+    batches: list[list[tuple[str, str, str]]] = [
+        [("segment_id", s.id, doc.text[s.span.start:s.span.end]) for s in batch]
+        for batch in _batches(doc.segments, size)]
+    starts = [s.span.start for s in doc.segments]
+    extra: list[tuple[str, str, str]] = []  # only without segments: quotes in batches of their own
+    for q in doc.quotes:
+        text = doc.quote_text(q.id)
+        if not text.strip():
+            continue
+        if batches:
+            batches[max(bisect_right(starts, q.content[0].start) - 1, 0) // size].append(("quote_id", q.id, text))
+        else:
+            extra.append(("quote_id", q.id, text))
+    return batches + [list(b) for b in _batches(extra, size)]
+
+
 def build_jobs(doc: DocInput, *, tasks: Sequence[str], prompts: PromptSet, batch_size: int = 10,
                passage_chars: int = 4000) -> list[Job]:
     """Every request needed for ``doc`` and the prompt ``tasks``, in a fixed order."""
@@ -120,8 +156,9 @@ def build_jobs(doc: DocInput, *, tasks: Sequence[str], prompts: PromptSet, batch
             jobs.append(Job("stance", doc.doc_id, f"batch {n}", tuple((s.quote_id, s.target) for s in batch),
                             tuple(msgs)))
     if "translation" in tasks:
-        for n, batch in enumerate(_batches(doc.segments, batch_size), start=1):
-            items = _items_json([{"segment_id": s.id, "text": doc.text[s.span.start:s.span.end]} for s in batch])
+        for n, batch in enumerate(translation_batches(doc, size=batch_size), start=1):
+            items = _items_json([{key: item_id, "text": text} for key, item_id, text in batch])
             msgs = prompts.render("translation", items=items)
-            jobs.append(Job("translation", doc.doc_id, f"batch {n}", tuple(s.id for s in batch), tuple(msgs)))
+            jobs.append(Job("translation", doc.doc_id, f"batch {n}", tuple((k, i) for k, i, _ in batch),
+                            tuple(msgs)))
     return jobs

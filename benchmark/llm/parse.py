@@ -161,19 +161,36 @@ def coerce_stance(value: Any, *, pairs: Sequence[tuple[str, str]]) -> tuple[list
     return items, problems
 
 
-def coerce_translations(value: Any, *, segment_ids: Sequence[str]) -> tuple[list[dict], list[Problem]]:
-    """``[{"segment_id", "text"}]`` for the asked segments (an empty text is invalid)."""
-    got = _by_id(answer_list(value, "translations"), lambda e: str(e.get("segment_id", "")).strip() or None)
+def coerce_translations(value: Any, *, segment_ids: Sequence[str],
+                        quote_ids: Sequence[str] = ()) -> tuple[list[dict], list[Problem]]:
+    """``[{"segment_id", "text"}]`` for the asked segments, then ``[{"quote_id", "text"}]``
+    for the asked quote contents (an empty text is invalid).
+
+    An answer entry counts for the key it names: ``{"segment_id": "q1"}`` does
+    not answer quote ``q1`` (segment and quote ids are separate namespaces).
+
+    >>> items, problems = coerce_translations({"translations": [
+    ...     {"segment_id": "s1", "text": "He said the talks were useful."},
+    ...     {"quote_id": "q1", "text": "the talks were useful"}, {"segment_id": "q2", "text": "x"}]},
+    ...     segment_ids=["s1"], quote_ids=["q1", "q2"])
+    >>> items
+    [{'segment_id': 's1', 'text': 'He said the talks were useful.'}, {'quote_id': 'q1', 'text': 'the talks were useful'}]
+    >>> [(p.item, p.kind) for p in problems]
+    [('q2', 'missing')]
+    """
+    entries = answer_list(value, "translations")
     items, problems = [], []
-    for sid in segment_ids:
-        e = got.get(sid)
-        text = None if e is None else _text(e.get("text"))
-        if e is None:
-            problems.append(Problem(sid, "missing", "missing from the answer"))
-        elif text is None:
-            problems.append(Problem(sid, "invalid", "empty or non-string translation"))
-        else:
-            items.append({"segment_id": sid, "text": text})
+    for key, ids in (("segment_id", segment_ids), ("quote_id", quote_ids)):
+        got = _by_id(entries, lambda e, k=key: str(e.get(k, "")).strip() or None)
+        for item_id in ids:
+            e = got.get(item_id)
+            text = None if e is None else _text(e.get("text"))
+            if e is None:
+                problems.append(Problem(item_id, "missing", "missing from the answer"))
+            elif text is None:
+                problems.append(Problem(item_id, "invalid", "empty or non-string translation"))
+            else:
+                items.append({key: item_id, "text": text})
     return items, problems
 
 

@@ -5,7 +5,9 @@ can from the response cache, sends the rest (:mod:`.client`), committing each
 answer to the cache as it arrives, then parses the answers (:mod:`.parse`)
 into submission format v1 with text-only fields (``content_text``,
 ``cue_text``, ``source_text``, speaker names), which
-:mod:`benchmark.submission` aligns to offsets.
+:mod:`benchmark.submission` aligns to offsets.  ``translations`` lists one
+item per segment, then one per gold quote content (``quote_id``, scored by
+``quote_chrf++``), translated in the same requests as its segments.
 
 An item whose request failed (after retries) or whose answer is unusable is
 left out of its list and recorded in :meth:`LLMSystem.manifest_extra` with
@@ -164,6 +166,15 @@ def _answer_text(data: Mapping[str, Any]) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _segments_then_quotes(translations: list[dict], doc: DocInput) -> None:
+    """Sort in place: segment items in batch (document) order, then quote items in gold order.
+
+    A batch lists its quotes after its own segments, so collected items interleave.
+    """
+    rank = {q.id: n for n, q in enumerate(doc.quotes)}
+    translations.sort(key=lambda t: (1, rank[t["quote_id"]]) if "quote_id" in t else (0, 0))
+
+
 class LLMSystem:
     """A chat model behind an OpenAI-compatible endpoint (see the module docstring)."""
 
@@ -241,6 +252,9 @@ class LLMSystem:
         for job, key in zip(jobs, keys):
             items = self._collect(job, results[key], targets=targets[job.doc_id], scrub=client.scrub)
             by_doc[job.doc_id][OUTPUT_KEY[job.task]].extend(items)
+        for d in docs:
+            if "translations" in by_doc[d.doc_id]:
+                _segments_then_quotes(by_doc[d.doc_id]["translations"], d)
         if self._failures:
             kinds = Counter(f["kind"] for f in self._failures)
             log.warning("llm: %d item(s) not predicted (%s); reasons in manifest.json under system.llm.failures",
@@ -255,7 +269,12 @@ class LLMSystem:
     def _collect(self, job: Job, result: Outcome | CachedResponse, *, targets: Collection[str],
                  scrub: Callable[[str], str]) -> list[dict]:
         """Items of one job's answer; failures recorded, never raised."""
-        asked = [f"{q}/{t}" for q, t in job.items] if job.task == "stance" else list(job.items)
+        if job.task == "stance":
+            asked = [f"{q}/{t}" for q, t in job.items]
+        elif job.task == "translation":
+            asked = [item_id for _, item_id in job.items]  # segment ids and quote ids
+        else:
+            asked = list(job.items)
         whole = asked or [job.label]
         if isinstance(result, Outcome) and not result.ok:
             self._fail(job, whole, result.kind or "error", scrub(result.reason or ""))
@@ -273,7 +292,9 @@ class LLMSystem:
             elif job.task == "stance":
                 items, problems = coerce_stance(value, pairs=job.items)
             elif job.task == "translation":
-                items, problems = coerce_translations(value, segment_ids=job.items)
+                items, problems = coerce_translations(
+                    value, segment_ids=[i for k, i in job.items if k == "segment_id"],
+                    quote_ids=[i for k, i in job.items if k == "quote_id"])
             elif job.task == "speakers":
                 items, problems = coerce_speakers(value, label=job.label)
             else:
