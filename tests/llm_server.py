@@ -99,7 +99,9 @@ def plausible_content(task: str, system: str, user: str) -> str:
     elif task == "stance":
         out = [{"quote_id": i["quote_id"], "target": i["target"], "label": "FAVOR"} for i in items]
     elif task == "translations":
-        out = [{"segment_id": i["segment_id"], "text": f"[EN] {i['text']}"} for i in items]
+        # Segment items and quote-content items, each answered under its own id key.
+        out = [{key: i[key], "text": f"[EN] {i['text']}"} for i in items
+               for key in ("segment_id", "quote_id") if key in i]
     elif task == "speakers":
         passage = _block(user, "passage")
         out = [{"text": m.group(1), "speaker": m.group(1)} for m in re.finditer(r"قال\s+([^\s.،]+)", passage)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
 from benchmark.errors import ConfigError  # noqa: E402
-from benchmark.inputs import make_input  # noqa: E402
+from benchmark.inputs import DocInput, QuoteInput, make_input  # noqa: E402
 from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target  # noqa: E402
 from benchmark.submission import parse_submission_lines  # noqa: E402
 from benchmark.systems import make_system  # noqa: E402
@@ -113,26 +114,54 @@ def _system(models, **options):
     return make_system("hf", **{**NONE, "device": "cpu", "seed": 7, **options})
 
 
-def test_translation_one_string_per_segment_deterministic(models):
+def _ids(translations):
+    return [t["segment_id"] if "segment_id" in t else t["quote_id"] for t in translations]
+
+
+def test_translation_one_string_per_segment_and_quote_deterministic(models):
     corpus = _corpus()
     docs = [make_input(d, corpus.targets) for d in corpus.documents]
     runs = [_system(models, model=models["mt"], batch_size=2, num_beams=2, max_new_tokens=6)
             .predict(docs, tasks={"translation", "stance"}) for _ in range(2)]
     out = runs[0][0]
     assert set(out) == {"doc_id", "translations"}  # stance not supported: no model
-    assert [t["segment_id"] for t in out["translations"]] == ["s1", "s2", "s3"]
+    assert _ids(out["translations"]) == ["s1", "s2", "s3", "q1", "q2"]  # segments, then gold quote contents
+    assert all(set(t) == {"segment_id", "text"} for t in out["translations"][:3])
+    assert all(set(t) == {"quote_id", "text"} for t in out["translations"][3:])
     assert all(isinstance(t["text"], str) for t in out["translations"])
     words = {w for token in SPECIALS + WORDS for w in re.findall(r"\w+", token)}
     assert all(set(re.findall(r"\w+", t["text"])) <= words for t in out["translations"])  # vocabulary only
     assert runs[0] == runs[1]
-    # batch size changes padding, never which segment gets which translation slot
+    # batch size changes padding, never which item gets which translation slot
     one = _system(models, model=models["mt"], batch_size=1, num_beams=2, max_new_tokens=6).predict(
         docs, tasks={"translation"})
-    assert [t["segment_id"] for t in one[0]["translations"]] == ["s1", "s2", "s3"]
+    assert _ids(one[0]["translations"]) == ["s1", "s2", "s3", "q1", "q2"]
+
+
+def test_quote_contents_are_translated_alone_in_the_same_batches(models, monkeypatch):
+    import benchmark.hf.system as hf_system
+
+    seen = []
+
+    def spy(texts, **kw):  # the real translate(), recording its sources
+        seen.append(list(texts))
+        return real(texts, **kw)
+
+    real = hf_system.translate
+    monkeypatch.setattr(hf_system, "translate", spy)
+    corpus = _corpus()
+    doc = make_input(corpus.documents[0], corpus.targets)
+    blank = QuoteInput("q3", (), 1)  # no content: nothing to translate, not asked
+    doc = DocInput(doc.doc_id, doc.text, doc.segments, (*doc.quotes, blank), (), ())
+    [out] = _system(models, model=models["mt"], source_prefix=">> ", max_new_tokens=2).predict(
+        [doc], tasks={"translation"})
+    assert seen == [[">> " + doc.text[s.span.start:s.span.end] for s in doc.segments]
+                    + [">> المحادثات كانت مفيدة", ">> انضمام كييف إلى الناتو"]]  # one call: same batching
+    assert _ids(out["translations"]) == ["s1", "s2", "s3", "q1", "q2"]
 
 
 def test_translation_manifest_and_forced_language(models):
-    system = _system(models, model=models["mt"], tgt_lang="eng_Latn", max_input_tokens=4, max_new_tokens=4)
+    system = _system(models, model=models["mt"], tgt_lang="eng_Latn", max_input_tokens=3, max_new_tokens=4)
     corpus = _corpus()
     system.predict([make_input(corpus.documents[0], corpus.targets)], tasks={"translation"})
     extra = system.manifest_extra()
@@ -144,7 +173,8 @@ def test_translation_manifest_and_forced_language(models):
     assert extra["generation"]["forced_bos_token_id"] == SPECIALS.index("eng_Latn")
     assert extra["device"] == "cpu" and extra["seed"] == 7
     assert extra["libraries"]["transformers"] == transformers.__version__
-    assert extra["counts"]["truncated_segments"] == 2  # the bodies (9 and 7 tokens), not the 3-token headline
+    # the bodies (9 and 7 tokens) and quote q2's content (4), not the 3-token headline or q1's content (3)
+    assert extra["counts"]["truncated_segments"] == 3
     with pytest.raises(ConfigError, match="'fra_Latn' is not a language code"):
         _system(models, model=models["mt"], tgt_lang="fra_Latn").predict([], tasks={"translation"})
     with pytest.raises(ConfigError, match="takes no source language"):
@@ -191,9 +221,32 @@ def test_all_tasks_through_the_submission_reader(models):
     raw = system.predict([make_input(d, corpus.targets) for d in corpus.documents],
                          tasks={"translation", "speakers", "stance", "quotes"})
     pred = parse_submission_lines([json.dumps(r, ensure_ascii=False) for r in raw], corpus=corpus)["d1"]
-    assert len(pred.translations) == 3 and len(pred.stance) == 3 and pred.quotes is None
+    assert len(pred.translations) == 5 and len(pred.stance) == 3 and pred.quotes is None
+    assert [(t.segment_id, t.quote_id) for t in pred.translations] == [
+        ("s1", None), ("s2", None), ("s3", None), (None, "q1"), (None, "q2")]
     assert all(m.span is not None for m in pred.speakers)
     assert sorted(system.manifest_extra()["models"]) == ["speakers", "stance", "translation"]
+
+
+GOLD = sorted((Path(__file__).resolve().parents[1] / "data" / "gold").glob("*.json"))
+
+
+@pytest.mark.skipif(not GOLD, reason="no gold data in data/gold/")
+def test_quote_translations_on_the_gold_pass_the_reader_and_are_scored(models):
+    from benchmark.gold import load_corpus
+    from benchmark.scoring.translation import translation_rows
+
+    corpus = load_corpus()
+    system = _system(models, model=models["mt"], max_new_tokens=2, num_beams=1, batch_size=16)
+    raw = system.predict([make_input(d, corpus.targets) for d in corpus.documents], tasks={"translation"})
+    preds = parse_submission_lines([json.dumps(r, ensure_ascii=False) for r in raw], corpus=corpus)
+    for doc in corpus.documents:
+        pred, n = preds[doc.doc_id], len(doc.segments)
+        assert [t.segment_id for t in pred.translations[:n]] == [s.id for s in doc.segments]
+        assert [t.quote_id for t in pred.translations[n:]] == [q.id for q in doc.quotes if q.content]
+        rows = translation_rows(doc, pred.translations)
+        assert [r["item"] for r in rows if r["unit"] == "quote"] == [q.id for q in doc.quotes if q.content]
+        assert all(set(r["stats"]) == {"quote_chrf++"} for r in rows if r["unit"] == "quote")
 
 
 def test_models_that_cannot_be_loaded(models, tmp_path):

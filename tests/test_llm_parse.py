@@ -68,6 +68,20 @@ def test_coerce_translations_rejects_empty_text():
     assert [(p.item, p.kind) for p in problems] == [("s2", "invalid")]
 
 
+def test_coerce_translations_of_quotes_by_their_own_key():
+    answer = {"translations": [
+        {"segment_id": "s1", "text": "He said the talks were useful."},
+        {"quote_id": "q1", "text": " the talks were useful "}, {"quote_id": "q1", "text": "repeat"},
+        {"segment_id": "q2", "text": "under the wrong key"}, {"quote_id": "q3", "text": None},
+        {"quote_id": "s1", "text": "a quote id that is not asked"}]}
+    items, problems = coerce_translations(answer, segment_ids=["s1"], quote_ids=["q1", "q2", "q3"])
+    assert items == [{"segment_id": "s1", "text": "He said the talks were useful."},
+                     {"quote_id": "q1", "text": "the talks were useful"}]
+    assert [(p.item, p.kind) for p in problems] == [("q2", "missing"), ("q3", "invalid")]
+    items, problems = coerce_translations(answer, segment_ids=["s1"])  # no quote asked: none returned
+    assert items == [{"segment_id": "s1", "text": "He said the talks were useful."}] and problems == []
+
+
 def test_coerce_answer_without_the_list_is_unparseable():
     with pytest.raises(Unparseable, match="list under 'translations'"):
         coerce_translations({"a": 1, "b": 2}, segment_ids=["s1"])
@@ -143,13 +157,57 @@ def test_jobs_cover_every_item_once_in_order():
         ("speakers", "paragraphs 0-3", ()), ("quotes", "paragraphs 0-3", ()),
         ("attribution", "batch 1", ("q1", "q2")), ("attribution", "batch 2", ("q3",)),
         ("stance", "batch 1", (("q1", "talks"), ("q2", "talks"))), ("stance", "batch 2", (("q3", "deal"),)),
-        ("translation", "batch 1", ("s01", "s02")), ("translation", "batch 2", ("s03", "s04")),
+        # Each gold quote rides in the batch of the segment it starts in (q1 in s02, q2 in s03, q3 in s04).
+        ("translation", "batch 1", (("segment_id", "s01"), ("segment_id", "s02"), ("quote_id", "q1"))),
+        ("translation", "batch 2", (("segment_id", "s03"), ("segment_id", "s04"), ("quote_id", "q2"),
+                                    ("quote_id", "q3"))),
     ]
     user = jobs[2].messages[1]["content"]
     items = json.loads(user.split("<items>\n")[1].split("\n</items>")[0])
     assert items == [{"quote_id": "q1", "content": "المحادثات كانت مفيدة"},
                      {"quote_id": "q2", "content": "سنواصل العمل معا"}]
     assert doc.text in user
+    system, user = jobs[6].messages
+    items = json.loads(user["content"].split("<items>\n")[1].split("\n</items>")[0])
+    assert items == [{"segment_id": "s01", "text": "تقرير رقم 1: الوزير يصف المحادثات"},
+                     {"segment_id": "s02", "text": "قال الوزير أحمد سالم إن المحادثات كانت مفيدة."},
+                     {"quote_id": "q1", "text": "المحادثات كانت مفيدة"}]
+    assert "quoted passage extracted from the article" in system["content"]
+    assert "Translate this passage alone" in system["content"]
+
+
+def _doc_with(segments, quotes):
+    """A synthetic document's text with other segments (id, start, end) and quotes (id, [(start, end)])."""
+    from benchmark.inputs import QuoteInput, SegmentInput
+    from benchmark.schema import Span
+
+    doc = synthetic_doc(1)
+    segs = tuple(SegmentInput(i, Span(a, b), "body", n) for n, (i, a, b) in enumerate(segments))
+    qs = tuple(QuoteInput(i, tuple(Span(a, b) for a, b in parts), 0) for i, parts in quotes)
+    return type(doc)(doc.doc_id, doc.text, segs, qs, (), ())
+
+
+@pytest.mark.parametrize("segments, quotes, size, expected", [
+    # a quote starting before the first segment goes with it; one in the gap s1–s2 with s1
+    ([("s1", 5, 10), ("s2", 20, 30), ("s3", 30, 40)], [("q1", [(0, 3)]), ("q2", [(12, 15)]), ("q3", [(25, 35)])],
+     2, [["s1", "s2", "q1", "q2", "q3"], ["s3"]]),
+    # gold order inside a batch; a discontinuous quote counts by its first part; blank content is skipped
+    ([("s1", 0, 10), ("s2", 10, 20)], [("q2", [(15, 18)]), ("q1", [(8, 9), (12, 14)]), ("q4", [(11, 12)]),
+                                       ("q3", [])],
+     1, [["s1", "q1"], ["s2", "q2", "q4"]]),
+    # no segments: the quotes make batches of their own
+    ([], [("q1", [(0, 3)]), ("q2", [(5, 8)]), ("q3", [(9, 12)])], 2, [["q1", "q2"], ["q3"]]),
+])
+def test_translation_batches_put_quotes_with_their_segments(segments, quotes, size, expected):
+    from benchmark.llm.jobs import translation_batches
+
+    doc = _doc_with(segments, quotes)
+    batches = translation_batches(doc, size=size)
+    assert [[item_id for _, item_id, _ in b] for b in batches] == expected
+    texts = {item_id: (key, text) for b in batches for key, item_id, text in b}
+    for qid, parts in quotes:
+        if parts:
+            assert texts[qid] == ("quote_id", " ".join(doc.text[a:b] for a, b in parts))
 
 
 def test_passages_group_whole_paragraphs_and_skip_boilerplate():

@@ -19,9 +19,17 @@ from llm_server import BROKEN, CLOSE, GARBAGE, OK, FakeLLMServer, doc_number, st
 
 ALL_TASKS = ("speakers", "quotes", "end2end", "attribution", "stance", "translation")
 DOCS = [synthetic_doc(n) for n in (1, 2, 3)]
-JOBS_PER_DOC = 8  # speakers 1, quotes 1, attribution 2, stance 2, translation 2 (batch_size=2, one passage)
+# speakers 1, quotes 1, attribution 2, stance 2, translation 2 (batch_size=2, one passage).  The three
+# quote-content items ride in the translation batches of the segments they start in (q1 with s01–s02,
+# q2 and q3 with s03–s04), so they add items to requests, never requests.
+JOBS_PER_DOC = 8
 TESTS_DIR = Path(__file__).resolve().parent
 ROOT = TESTS_DIR.parent
+
+
+def _ids(translations):
+    """Item ids of a ``translations`` list: segment ids, then quote ids."""
+    return [t["segment_id"] if "segment_id" in t else t["quote_id"] for t in translations]
 
 
 def llm(server_or_url, cache, **kw):
@@ -46,7 +54,10 @@ def test_clean_run_predicts_every_task_and_accounts_usage(tmp_path):
     assert sorted(d1) == ["attribution", "doc_id", "quotes", "speakers", "stance", "translations"]
     assert d1["attribution"] == [{"quote_id": "q1", "speaker": "الوزير"}, {"quote_id": "q2", "speaker": "الوزير"},
                                  {"quote_id": "q3", "speaker": "سالم"}]
-    assert [t["segment_id"] for t in d1["translations"]] == ["s01", "s02", "s03", "s04"]
+    assert _ids(d1["translations"]) == ["s01", "s02", "s03", "s04", "q1", "q2", "q3"]
+    assert d1["translations"][4:] == [{"quote_id": "q1", "text": "[EN] المحادثات كانت مفيدة"},
+                                      {"quote_id": "q2", "text": "[EN] سنواصل العمل معا"},
+                                      {"quote_id": "q3", "text": "[EN] الاتفاق سيوقع قريبا"}]
     assert d1["quotes"] == [{"content_text": "سنواصل العمل معا", "cue_text": "قال", "source_text": None,
                              "speaker": "الوزير", "type": "direct", "stances": []}]
     assert [s["label"] for s in d1["stance"]] == ["FAVOR"] * 3
@@ -125,26 +136,26 @@ def test_mixed_faults_are_retried_or_recorded(tmp_path):
     records = [(f["task"], f["doc_id"], f["items"], f["kind"]) for f in extra["failures"]["records"]]
     assert sorted(records) == [("quotes", "doc2", ["paragraphs 0-3"], "unparseable"),
                                ("stance", "doc3", ["q3/deal"], "http_400"),
-                               ("translation", "doc2", ["s01", "s02"], "http_500")]
+                               ("translation", "doc2", ["s01", "s02", "q1"], "http_500")]
     reasons = {f["kind"]: f["reason"] for f in extra["failures"]["records"]}
     assert reasons["unparseable"] == "unparseable: 'Sure! Here it is: {\"oops\": [1, 2'"
     assert reasons["http_500"].endswith("(after 3 attempts)") and "bad request" in reasons["http_400"]
-    assert extra["failures"]["items"] == 4 and extra["failures"]["by_kind"] == {
-        "http_400": 1, "http_500": 2, "unparseable": 1}
+    assert extra["failures"]["items"] == 5 and extra["failures"]["by_kind"] == {
+        "http_400": 1, "http_500": 3, "unparseable": 1}
     # Failed items are missing; the task keys stay (attempted), everything else is there.
-    assert [t["segment_id"] for t in out["doc2"]["translations"]] == ["s03", "s04"]
+    assert _ids(out["doc2"]["translations"]) == ["s03", "s04", "q2", "q3"]
     assert out["doc2"]["quotes"] == [] and len(out["doc1"]["quotes"]) == 1
     assert [(s["quote_id"], s["target"]) for s in out["doc3"]["stance"]] == [("q1", "talks"), ("q2", "talks")]
     assert [a["quote_id"] for a in out["doc1"]["attribution"]] == ["q1", "q2", "q3"]
     assert [a["quote_id"] for a in out["doc3"]["attribution"]] == ["q1", "q2", "q3"]
-    assert out["doc3"]["speakers"] and len(out["doc3"]["translations"]) == 4
+    assert out["doc3"]["speakers"] and _ids(out["doc3"]["translations"]) == ["s01", "s02", "s03", "s04", "q1", "q2", "q3"]
     # A rerun against a healthy server sends only the two failed requests; the
     # broken answer was a real (cached) answer and stays unparseable.
     with FakeLLMServer() as healthy:
         again = llm(healthy, cache)
         out2 = {d["doc_id"]: d for d in again.predict(DOCS, tasks=ALL_TASKS)}
         assert healthy.received == 2
-    assert len(out2["doc2"]["translations"]) == 4 and len(out2["doc3"]["stance"]) == 3
+    assert len(out2["doc2"]["translations"]) == 7 and len(out2["doc3"]["stance"]) == 3
     assert [f["kind"] for f in again.manifest_extra()["llm"]["failures"]["records"]] == ["unparseable"]
 
 
@@ -289,7 +300,13 @@ def test_predictions_on_the_gold_pass_the_submission_reader(tmp_path):
     doc = corpus.documents[0]
     pred = preds[doc.doc_id]
     assert set(attempted) == set(ALL_TASKS)
-    assert [t.segment_id for t in pred.translations] == [s.id for s in doc.segments]
+    # predict_documents reads the dicts with parse_submission_lines: segment items, then quote items.
+    n = len(doc.segments)
+    assert [t.segment_id for t in pred.translations[:n]] == [s.id for s in doc.segments]
+    assert [t.quote_id for t in pred.translations[n:]] == [q.id for q in doc.quotes if q.content]
+    assert all(t.segment_id is None for t in pred.translations[n:])
+    assert [t.text for t in pred.translations[n:]] == [
+        "[EN] " + " ".join(doc.text[c.start:c.end] for c in q.content) for q in doc.quotes if q.content]
     assert [a.quote_id for a in pred.attribution] == [q.id for q in doc.quotes]
     assert len(pred.stance) == len(doc.stances)
     assert pred.quotes and all(q.aligned for q in pred.quotes)  # direct quotes copied from the text align
@@ -324,6 +341,11 @@ def test_end_to_end_through_the_cli(tmp_path, monkeypatch, capfd):
     assert len(manifests) == 2
     extra = json.loads(manifests[-1].read_text(encoding="utf-8"))["system"]["llm"]
     assert extra["requests"]["sent"] == 0 and extra["requests"]["cache_hits"] == sent
+    for manifest in manifests:
+        metrics = {m["name"]: m for m in json.loads((manifest.parent / "metrics.json").read_text(
+            encoding="utf-8"))["tasks"]["translation"]}
+        assert {"chrf++", "quote_chrf++"} <= set(metrics)  # quote items given: the metric is attempted
+        assert 0.0 < metrics["quote_chrf++"]["value"] < 100.0  # "[EN] " + Arabic: a low but real score
     out = capfd.readouterr()
     for p in (tmp_path / "runs").rglob("*"):
         if p.is_file():

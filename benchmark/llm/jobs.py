@@ -16,8 +16,8 @@ Granularity, and why:
   content of every gold quote that starts in one of those segments: the
   quote is then translated next to its own segments, so its wording can
   agree with theirs, and quote items cost no extra request.  A batch
-  therefore holds ``batch_size`` segments and up to as many quotes as start
-  in them.
+  therefore holds up to ``batch_size`` segments plus every quote that
+  starts in them.
 
 A failed request therefore loses one passage or one batch, never a document.
 
@@ -114,8 +114,8 @@ def translation_batches(doc: DocInput, *, size: int) -> list[list[tuple[str, str
     Each batch lists its ``size`` segments first, then, in gold order, the
     quotes whose first content span starts in one of them (segments are in
     text order; a quote starting between two segments goes with the earlier
-    one).  Quotes with a blank content are not asked: there is nothing to
-    translate, and the scorer ignores them.
+    one).  Quotes with a blank content (e.g. no content span) are not
+    asked: there is nothing to translate.
     """
     batches: list[list[tuple[str, str, str]]] = [
         [("segment_id", s.id, doc.text[s.span.start:s.span.end]) for s in batch]
