@@ -117,3 +117,18 @@ def test_wrong_json_type_names_field(data_copy):
     path = _edit(data_copy, lambda o: o["quotes"][2].update(content="oops"))
     problems = [str(p) for p in check_data(data_copy)]
     assert problems == [f"{path}: quotes[2].content: expected list, got str"]
+
+
+def test_guidelines_example_is_the_real_gold():
+    """The JSON example in GUIDELINES.md section 6 shows the gold's first records, offsets included."""
+    import re
+
+    text = (default_data_dir() / "GUIDELINES.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", text.split("## 6. JSON layout")[1], re.S).group(1))
+    gold = json.loads((default_data_dir() / "gold" / f"{DOC}.json").read_text(encoding="utf-8"))
+    assert example["mentions"][0] == gold["mentions"][0]
+    for key in ("id", "content", "cue", "source", "speaker", "type", "nested_in"):
+        assert example["quotes"][0][key] == gold["quotes"][0][key], key
+    assert example["stances"][0] == gold["stances"][0]
+    assert {k: example["entities"][0][k] for k in ("id", "type", "name_ar", "name_en")} == \
+        {k: gold["entities"][0][k] for k in ("id", "type", "name_ar", "name_en")}
