@@ -69,7 +69,7 @@ def _main(cfg) -> None:
                     outcomes.append(run_system(spec, corpus, run_cfg, overrides=overrides,
                                                argv=["run", *sys.argv[1:]], resolved_config=sys_resolved,
                                                progress=advance.describe))
-                except NothingToRun as exc:
+                except NothingToRun:
                     if len(run_cfg.systems) == 1:
                         raise  # asked for this system by name: a user error
                     skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")

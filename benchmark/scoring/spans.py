@@ -58,7 +58,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ..errors import ConfigError
 from ..schema import Span
@@ -194,6 +193,8 @@ def align(
     k = min(len(gold), len(pred)) + 1
     # Lexicographic weights: overlap dominates any sum of bonuses.
     weight = np.where(ov > 0, ov * k * k + same * k + lab, 0)
+    from scipy.optimize import linear_sum_assignment  # lazy: keeps `list` and `validate` quick to start
+
     rows, cols = linear_sum_assignment(weight, maximize=True)
     out = []
     for r, c in zip(rows, cols):

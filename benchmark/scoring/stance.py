@@ -38,8 +38,6 @@ import warnings
 from typing import Any, Mapping, Sequence
 
 import numpy as np
-from sklearn.metrics import confusion_matrix as sk_confusion_matrix
-from sklearn.metrics import precision_recall_fscore_support
 
 from ..errors import InputError
 from ..predictions import PredStance
@@ -111,6 +109,10 @@ def stance_scores(
     y_pred = [MISSING if p is None else p for p in pred]
     # scikit-learn computes the confusion matrix and per-class values here; the
     # vectorised functions above (used for bootstrap resamples) must agree.
+    # Imported here: scikit-learn is slow to import and `list`/`validate` never need it.
+    from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+    from sklearn.metrics import precision_recall_fscore_support
+
     cells = sk_confusion_matrix(y_true, y_pred, labels=list(PRED_LABELS))[: len(LABELS)].astype(float)
     p, r, f, support = precision_recall_fscore_support(
         y_true, y_pred, labels=list(LABELS), zero_division=np.nan
