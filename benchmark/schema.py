@@ -186,6 +186,20 @@ class Document:
             seen.setdefault(q.speaker, None)
         return tuple(seen)
 
+    @property
+    def speaker_mentions(self) -> tuple[Mention, ...]:
+        """The gold of the ``speakers`` task: every mention of an entity that
+        speaks, each span once (first mention wins), in text order.
+
+        The task, the oracle and the reports all use this one definition.
+        """
+        speaking = set(self.speaker_ids)
+        out: dict[tuple[int, int], Mention] = {}
+        for m in sorted(self.mentions, key=lambda m: (m.span.start, m.span.end)):
+            if m.entity in speaking:
+                out.setdefault((m.span.start, m.span.end), m)
+        return tuple(out.values())
+
 
 @dataclass(frozen=True)
 class Corpus:

@@ -257,9 +257,7 @@ def resolve_entity(doc: Document, mention: PredMention) -> str | None:
 
 
 def _speaker_rows(doc: Document, preds: Sequence[PredMention]) -> list[dict]:
-    # Gold speaker mentions: every mention of an entity that speaks (each span once).
-    speaking = set(doc.speaker_ids)
-    gold = list({(m.span.start, m.span.end): SpanSet((m.span,)) for m in doc.mentions if m.entity in speaking}.values())
+    gold = [SpanSet((m.span,)) for m in doc.speaker_mentions]
     pred = [SpanSet(() if m.span is None else (m.span,)) for m in preds]
     families, _ = _span_families(doc, gold, pred, "mention")
     rows = _segment_rows(doc, families)

@@ -326,3 +326,14 @@ def test_render_run_dir_reads_report_options_from_config(tmp_path, run):
     with pytest.raises(InputError, match="expected an integer >= 0, got 'many'") as err:
         render_run_dir(folder, corpus=run["corpus"])
     assert (err.value.file, err.value.field) == (str(folder / "config.yaml"), "report.worst_errors")
+
+
+def test_oracle_report_lists_no_errors(tmp_path):
+    """The speaker errors the report quotes use the task's own gold: the oracle has none."""
+    from benchmark.cli import main
+
+    assert main(["run", "system=oracle", f"paths.results_dir={tmp_path}", "scoring.n_resamples=20"]) == 0
+    (run,) = [p for p in tmp_path.glob("oracle/*") if p.is_dir() and not p.name.startswith(".")]
+    md = (run / "report.md").read_text(encoding="utf-8")
+    assert "#### Missed speaker mentions: none" in md and "#### Spurious speaker mentions: none" in md
+    assert "#### Missed gold quotes: none" in md and "#### Spurious predicted quotes: none" in md

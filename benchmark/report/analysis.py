@@ -123,10 +123,10 @@ class SegmentTranslation:
 
 @dataclass(frozen=True)
 class SpeakerMentions:
-    """Gold speaker mentions (quote sources) against predicted speaker mentions."""
+    """Gold speaker mentions against predicted speaker mentions."""
 
     gold: tuple[tuple[Span, str], ...]
-    """Each distinct quote source span once, with its speaker entity id."""
+    """:attr:`Document.speaker_mentions` (the task's gold), with their entity ids."""
     gold_status: tuple[str, ...]
     """``matched``, ``partial`` or ``missed``."""
     pred_status: tuple[str, ...]
@@ -192,7 +192,7 @@ def align_speakers(doc: Document, pred: DocPrediction) -> SpeakerMentions | None
         return None
     from ..tasks import resolve_entity
 
-    gold = list({(q.source.start, q.source.end): (q.source, q.speaker) for q in doc.quotes if q.source}.values())
+    gold = [(m.span, m.entity) for m in doc.speaker_mentions]
     matches = align([SpanSet((sp,)) for sp, _ in gold],
                     [SpanSet(() if m.span is None else (m.span,)) for m in pred.speakers], level="char")
     g_status, p_status = ["missed"] * len(gold), ["spurious"] * len(pred.speakers)

@@ -3,7 +3,7 @@
 Quote contents get a background by alignment status (matched, partial,
 missed, spurious); characters inside a gold quote are underlined, those
 inside a predicted quote overlined, so a partial match shows exactly which
-characters each side covers.  Speaker mentions (quote sources) and cues are
+characters each side covers.  Speaker mentions (the speakers task's gold) and cues are
 marked too.  Each fragment's ``title`` lists every span covering it; the
 side panel (see :mod:`.assets`) shows the same in full on click.
 
@@ -132,8 +132,7 @@ class _Article:
     def mentions(self) -> None:
         sm, pred = self.view.speakers, self.pred
         if sm is None:
-            gold = list({(q.source.start, q.source.end): (q.source, q.speaker)
-                         for q in self.doc.quotes if q.source}.values())
+            gold = [(m.span, m.entity) for m in self.doc.speaker_mentions]
             statuses = ["gold"] * len(gold)
         else:
             gold, statuses = list(sm.gold), list(sm.gold_status)

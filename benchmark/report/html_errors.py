@@ -89,7 +89,7 @@ def speaker_errors(task: str, title: str) -> Callable[[ReportData], str]:
 
 def mentions_errors(data: ReportData) -> str:
     views, out = list(data.views), []
-    for kind, title in (("missed", "Missed speaker mentions (quote sources)"),
+    for kind, title in (("missed", "Missed speaker mentions"),
                         ("spurious", "Spurious speaker mentions")):
         items = []
         for e in mention_errors(views, kind, data.worst):

@@ -179,7 +179,7 @@ def speaker_errors(task: str, title: str):
 def mention_section(data: ReportData) -> list[str]:
     views = list(data.views)
     out: list[str] = []
-    for kind, title in (("missed", "Missed speaker mentions (quote sources)"),
+    for kind, title in (("missed", "Missed speaker mentions"),
                         ("spurious", "Spurious speaker mentions")):
         errs = mention_errors(views, kind, data.worst)
         out += _shown(title, len(errs), count(views, f"mention-{kind}"))
