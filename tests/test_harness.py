@@ -59,6 +59,9 @@ def test_default_config_runs_every_builtin_system():
         cfg = to_run_config(compose(config_name="run"))
     assert {s.name for s in cfg.systems} == set(BUILTIN)
     assert cfg.tasks == ("speakers", "quotes", "attribution", "end2end", "stance", "translation")
+    # Each member runs with its own config file, resolved against the run (${seed}).
+    (sk,) = [s for s in cfg.systems if s.name == "sklearn"]
+    assert dict(sk.options) == {"n_splits": 5, "seed": 12345}
 
 
 # ------------------------------------------------------------------ end to end

@@ -97,6 +97,33 @@ class RunConfig:
     seed: int
 
 
+def member_config(cfg: Any, member: str) -> dict[str, Any]:
+    """``configs/system/<member>.yaml`` resolved in the context of ``cfg``."""
+    import copy
+    from importlib import resources
+
+    from omegaconf import OmegaConf
+
+    path = resources.files("benchmark.configs") / "system" / f"{member}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"system=all lists {member!r}, which has no configs/system/{member}.yaml", field="system.members")
+    scoped = copy.deepcopy(cfg)
+    OmegaConf.set_struct(scoped, False)
+    scoped.system = OmegaConf.load(str(path))
+    return OmegaConf.to_container(scoped.system, resolve=True)
+
+
+def _spec(system: dict[str, Any]) -> SystemSpec:
+    system = dict(system)
+    name = system.pop("name")
+    label = system.pop("label", None)
+    missing = [k for k, v in system.items() if v == "???"]
+    if missing:
+        raise ConfigError(f"missing value for system.{missing[0]} (set it with system.{missing[0]}=…)",
+                          field=f"system.{missing[0]}")
+    return SystemSpec(name=name, options=tuple(sorted(system.items())), label=label)
+
+
 def to_run_config(cfg: Any) -> RunConfig:
     """Convert the composed Hydra config into a :class:`RunConfig`."""
     from omegaconf import OmegaConf
@@ -115,13 +142,15 @@ def to_run_config(cfg: Any) -> RunConfig:
         raise ConfigError("no system selected (use system=<name>)", field="system")
     if name == "all":
         members = system.pop("members", [])
-        systems = tuple(SystemSpec(name=m) for m in members)
+        if system:
+            key = sorted(system)[0]
+            raise ConfigError(f"system=all takes no options (got system.{key}); select one system to set its "
+                              "options, e.g. system=sklearn system.n_splits=3", field=f"system.{key}")
+        # Each member runs with its own configs/system/<member>.yaml, resolved
+        # against this run's config (so ${seed} and friends apply).
+        systems = tuple(_spec(member_config(cfg, m)) for m in members)
     else:
-        label = system.pop("label", None)
-        missing = [k for k, v in system.items() if v == "???"]
-        if missing:
-            raise ConfigError(f"missing value for system.{missing[0]} (set it with system.{missing[0]}=…)", field=f"system.{missing[0]}")
-        systems = (SystemSpec(name=name, options=tuple(sorted(system.items())), label=label),)
+        systems = (_spec({"name": name, **system}),)
     s, r, p = raw["scoring"], raw["report"], raw["paths"]
     return RunConfig(
         tasks=tasks,
