@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .schema import Document
 from .scoring.spans import SpanSet, align, span_scores
 
@@ -102,7 +103,7 @@ def compute_agreement(data_dir: Path | str | None = None) -> dict[str, Any]:
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if not all((data_dir / p).is_dir() for p in PASSES):
-        raise FileNotFoundError(f"raw passes not found under {data_dir}")
+        raise InputError(f"the raw annotation passes {' and '.join(PASSES)} are not there", file=str(data_dir))
     ca, cb = (load_corpus(data_dir, layer=p) for p in PASSES)
     docs = {}
     for doc_a in ca.documents:

@@ -73,9 +73,11 @@ def card_metadata(corpus: Corpus) -> dict[str, object]:
 def _agreement_section(data_dir: Path) -> str:
     from .agreement import agreement_table, compute_agreement
 
+    from .errors import InputError
+
     try:
         agr = compute_agreement(data_dir)
-    except FileNotFoundError:
+    except InputError:
         return "No raw annotation passes were found, so no agreement can be reported.\n"
     return agreement_table(agr)
 

@@ -41,9 +41,12 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def default_data_dir() -> Path:
-    """The ``data/`` folder of the repository (or of an installed copy)."""
-    packaged = Path(__file__).resolve().parent / "data"
-    return DATA_DIR if DATA_DIR.is_dir() else packaged
+    """The repository's ``data/`` folder, or the copy installed as ``benchmark.data``."""
+    if DATA_DIR.is_dir():
+        return DATA_DIR
+    import importlib
+
+    return Path(importlib.import_module("benchmark.data").__file__).parent
 
 
 def sha256_file(path: Path) -> str:

@@ -204,6 +204,14 @@ ERRORS = [
     (["run", "system=predictions"], "system.path"),
     (["run", "system=predictions", "system.path=/nonexistent/preds.jsonl"], "/nonexistent/preds.jsonl"),
     (["run", "system=rules", "+system.sed=1"], "Unknown option 'sed' of system 'rules'. Did you mean 'seed'?"),
+    (["run", "seed=-1"], "seed: must be an integer >= 0, got -1"),
+    (["run", "scoring.n_resamples=abc"], "Value 'abc' of type 'str' could not be converted to Integer"),
+    (["run", "sistem=rules"], "Unknown config key 'sistem'. Did you mean 'system'?"),
+    (["run", "system=rules", "system.pth=x"], "Could not override 'system.pth'"),
+    (["run", "scoring.confidence=2"], "scoring.confidence: must be strictly between 0 and 1"),
+    (["run", "system=copy", "paths.results_dir=/proc/no-such-dir"], "/proc/no-such-dir"),
+    (["export", "--out", "/proc/no-such-dir/x"], "/proc/no-such-dir"),
+    (["agreement", "--data-dir", "/proc"], "the raw annotation passes"),
     (["validate", "/nonexistent.jsonl"], "/nonexistent.jsonl"),
     (["report", "/nonexistent-run"], "not a finished run folder"),
 ]
@@ -211,7 +219,8 @@ ERRORS = [
 
 @pytest.mark.parametrize("argv,message", ERRORS, ids=[" ".join(a) for a, _ in ERRORS])
 def test_user_errors_exit_2_with_a_message_and_no_traceback(argv, message, capsys, tmp_path):
-    argv = [*argv, f"paths.results_dir={tmp_path}"] if argv[0] == "run" else argv
+    if argv[0] == "run" and not any(a.startswith("paths.results_dir") for a in argv):
+        argv = [*argv, f"paths.results_dir={tmp_path}"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err

@@ -20,7 +20,7 @@ def test_every_subpackage_is_listed():
         and "evaluate_modules" not in p.parts
     }
     assert found - {"benchmark.configs"} <= listed, sorted(found - listed)
-    assert "benchmark.configs" in listed
+    assert {"benchmark.configs", "benchmark.data"} <= listed
 
 
 def test_configs_are_packaged():
@@ -28,3 +28,23 @@ def test_configs_are_packaged():
 
     names = {p.name for p in resources.files("benchmark.configs").iterdir()}
     assert {"run.yaml", "system", "task", "scoring", "report", "paths"} <= names
+
+
+def test_installed_copy_of_the_data_is_found(monkeypatch, tmp_path):
+    """Outside a source checkout the gold is read from the installed benchmark.data package."""
+    import benchmark.gold as gold
+
+    monkeypatch.setattr(gold, "DATA_DIR", tmp_path / "no-checkout-here")
+    data_dir = gold.default_data_dir()
+    assert (data_dir / "targets.json").is_file() and list((data_dir / "gold").glob("*.json"))
+    assert gold.load_corpus(data_dir).sha256 == gold.load_corpus().sha256
+
+
+def test_data_files_are_package_data():
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert data["package-dir"]["benchmark.data"] == "data"
+    patterns = data["package-data"]["benchmark.data"]
+    shipped = {p.relative_to(ROOT / "data") for pat in patterns for p in (ROOT / "data").glob(pat)}
+    needed = {p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*")
+              if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts}
+    assert needed <= shipped, sorted(map(str, needed - shipped))

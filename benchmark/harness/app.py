@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sys
 from importlib import resources
-from pathlib import Path
 
 from ..errors import BenchmarkError, ConfigError
 from ..registry import unknown_name_message
 
 CONFIG_PACKAGE = "benchmark.configs"
 GROUPS = ("task", "system", "scoring", "report", "paths")
+TOP_LEVEL = (*GROUPS, "seed", "hydra")
 
 
 def group_options(group: str) -> list[str]:
@@ -33,6 +33,9 @@ def check_overrides(argv: list[str]) -> None:
             continue
         key, value = arg.split("=", 1)
         key = key.lstrip("+~")
+        head = key.split(".", 1)[0].split("/", 1)[0]
+        if head not in TOP_LEVEL:
+            raise ConfigError(unknown_name_message("config key", head, TOP_LEVEL), field=key)
         if key not in GROUPS:
             continue
         choices = group_options(key)
@@ -82,6 +85,34 @@ def _main(cfg) -> None:
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(exc.exit_code) from None
+    except OSError as exc:  # an output path that cannot be written: the user's to fix
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def precompose(argv: list[str]) -> None:
+    """Compose the config once before Hydra runs, so a bad value (a wrong type,
+    a key the schema does not know) is a one-line error with exit code 2.
+
+    Multirun sweeps are left to Hydra: their values are lists to expand.
+    """
+    if "-m" in argv or "--multirun" in argv:
+        return
+    from hydra import compose, initialize_config_module
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    overrides = [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith("hydra")]
+    try:
+        with initialize_config_module(config_module=CONFIG_PACKAGE, version_base="1.3"):
+            compose(config_name="run", overrides=overrides)
+    except (HydraException, OmegaConfBaseException) as exc:
+        message = " ".join(str(exc).split())
+        cause = exc.__cause__
+        if cause is not None:  # Hydra wraps OmegaConf's validation error, which says why
+            message += ": " + " ".join(str(cause).split("\n")[0].split())
+        raise ConfigError(message) from None
 
 
 class _NullProgress:
@@ -129,12 +160,13 @@ def run_cli(argv: list[str]) -> int:
 
     from .config import register_schema
 
+    register_schema()
     try:
         check_overrides(argv)
+        precompose(argv)
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    register_schema()
     app = hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
     saved = sys.argv
     sys.argv = ["benchmark run", *argv]
@@ -146,6 +178,3 @@ def run_cli(argv: list[str]) -> int:
         sys.argv = saved
     return 0
 
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]

@@ -97,6 +97,11 @@ class RunConfig:
     seed: int
 
 
+def _check_range(field: str, value: Any, *, low: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise ConfigError(f"must be an integer >= {low}, got {value!r}", field=field)
+
+
 def member_config(cfg: Any, member: str) -> dict[str, Any]:
     """``configs/system/<member>.yaml`` resolved in the context of ``cfg``."""
     import copy
@@ -152,6 +157,14 @@ def to_run_config(cfg: Any) -> RunConfig:
     else:
         systems = (_spec({"name": name, **system}),)
     s, r, p = raw["scoring"], raw["report"], raw["paths"]
+    _check_range("seed", raw["seed"], low=0)
+    _check_range("scoring.seed", s["seed"], low=0)
+    _check_range("scoring.n_resamples", s["n_resamples"], low=1)
+    _check_range("report.worst_errors", r["worst_errors"], low=0)
+    if not 0 < float(s["confidence"]) < 1:
+        raise ConfigError(f"must be strictly between 0 and 1, got {s['confidence']}", field="scoring.confidence")
+    if not 0 <= float(s["fuzzy_threshold"]) <= 100:
+        raise ConfigError(f"must be between 0 and 100, got {s['fuzzy_threshold']}", field="scoring.fuzzy_threshold")
     return RunConfig(
         tasks=tasks,
         systems=systems,
