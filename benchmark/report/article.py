@@ -9,11 +9,12 @@ side panel (see :mod:`.assets`) shows the same in full on click.
 
 Examples
 --------
->>> from benchmark.schema import Document, Quote, Span
+>>> from benchmark.schema import Document, Mention, Quote, Span
 >>> text = "قال لافروف إن <المحادثات> مفيدة."
 >>> q = Quote("q1", (Span(14, 31, text[14:31]),), Span(0, 3, "قال"), Span(4, 10, "لافروف"), "x", "indirect")
+>>> m = Mention("m1", "x", Span(4, 10, "لافروف"), "named")
 >>> from benchmark.report.analysis import analyse_document
->>> html, panels = render_article(analyse_document(Document("d", text, "", (), (), (), (q,), (), ()), None),
+>>> html, panels = render_article(analyse_document(Document("d", text, "", (), (), (m,), (q,), (), ()), None),
 ...                               doc_index=0, targets={})
 >>> "&lt;المحادثات&gt;" in html, 'class="frag st-gold in-g"' in html, sorted(panels)
 (True, True, ['d0c0', 'd0g0', 'd0sg0'])
