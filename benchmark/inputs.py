@@ -75,15 +75,29 @@ def paragraph_of(doc: Document, offset: int) -> int:
     return -1
 
 
-def make_input(doc: Document, targets: tuple[Target, ...]) -> DocInput:
-    """Strip ``doc`` down to what a system may see."""
+# Tasks whose input includes the gold quote spans (the oracle setting of
+# attribution and stance; translation translates each quote's content).
+QUOTE_TASKS = frozenset({"attribution", "stance", "translation"})
+
+
+def make_input(doc: Document, targets: tuple[Target, ...], *, tasks=None) -> DocInput:
+    """Strip ``doc`` down to what a system may see for ``tasks``.
+
+    The gold quote spans are given only when a task needs them
+    (:data:`QUOTE_TASKS`), so a system extracting quotes never sees the
+    answers; the stance items only for ``stance``.  ``tasks=None`` gives
+    everything (for tests and tools that run no extraction task).
+    """
     quotes = tuple(QuoteInput(q.id, q.content, paragraph_of(doc, q.start)) for q in doc.quotes)
     para = {q.id: q.paragraph for q in quotes}
+    give_quotes = tasks is None or bool(QUOTE_TASKS & set(tasks))
+    give_stance = tasks is None or "stance" in set(tasks)
     return DocInput(
         doc_id=doc.doc_id,
         text=doc.text,
         segments=tuple(SegmentInput(s.id, s.span, s.kind, s.paragraph) for s in doc.segments),
-        quotes=quotes,
-        stance_items=tuple(StanceItem(s.quote, s.target, para.get(s.quote, -1)) for s in doc.stances),
+        quotes=quotes if give_quotes else (),
+        stance_items=tuple(StanceItem(s.quote, s.target, para.get(s.quote, -1)) for s in doc.stances)
+        if give_stance else (),
         targets=targets,
     )

@@ -256,3 +256,24 @@ def test_task_restriction_skips_systems_without_that_task(tmp_path, capsys):
     assert "skipped rules" in out and "skipped copy" in out
     assert main(["run", "system=rules", "task=stance", f"paths.results_dir={tmp_path / 'x'}"]) == 2
     assert "system 'rules' supports none of the requested tasks (stance)" in capsys.readouterr().err
+
+
+def test_systems_are_scored_only_on_the_tasks_they_support(default_run):
+    (sk,) = [d for d in run_dirs(default_run) if d.parent.name == "sklearn"]
+    metrics = json.loads((sk / "metrics.json").read_text())
+    # sklearn returns the "quotes" key (rules spans, its own types) but does not do end2end.
+    assert set(metrics["tasks"]) == {"quotes", "stance"}
+    assert "end2end" in metrics["not_attempted"]
+
+
+def test_extraction_systems_never_see_the_gold_quotes():
+    from benchmark.gold import load_corpus
+    from benchmark.inputs import make_input
+
+    corpus = load_corpus()
+    doc = corpus.documents[0]
+    for tasks in ({"quotes"}, {"end2end"}, {"speakers", "quotes", "end2end"}):
+        inp = make_input(doc, corpus.targets, tasks=tasks)
+        assert inp.quotes == () and inp.stance_items == ()
+    assert len(make_input(doc, corpus.targets, tasks={"attribution"}).quotes) == len(doc.quotes)
+    assert len(make_input(doc, corpus.targets, tasks={"stance"}).stance_items) == len(doc.stances)

@@ -88,7 +88,7 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
         raise NothingToRun(
             f"system {spec.display!r} supports none of the requested tasks ({', '.join(tasks)}); "
             f"it supports: {', '.join(sorted(system.supported_tasks))}", field="task")
-    inputs = [make_input(d, corpus.targets) for d in corpus.documents]
+    inputs = [make_input(d, corpus.targets, tasks=attempted) for d in corpus.documents]
     with timer.time("predict"):
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
     with timer.time("align"):
@@ -112,6 +112,11 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     per_item: list[dict[str, Any]] = []
     not_attempted: list[str] = []
     for task in cfg.tasks:
+        if task not in attempted:
+            # quotes and end2end share the "quotes" key: a system that does only
+            # one of them must not be scored on the other.
+            not_attempted.append(task)
+            continue
         progress(f"{spec.display}: scoring {task}")
         with timer.time(f"score:{task}"):
             result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
