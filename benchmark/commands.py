@@ -35,11 +35,20 @@ def cmd_score(args: argparse.Namespace) -> int:
     if not path.exists():
         raise InputError("file not found", file=str(path))
     label = args.name or path.stem
-    overrides = ["system=predictions", f"system.path={path}", f"system.label={label}",
-                 f"paths.results_dir={args.out}"]
+    overrides = ["system=predictions", f"system.path={hydra_quote(str(path))}",
+                 f"system.label={hydra_quote(label)}", f"paths.results_dir={hydra_quote(args.out)}"]
     if args.data_dir:
-        overrides.append(f"paths.data_dir={args.data_dir}")
+        overrides.append(f"paths.data_dir={hydra_quote(args.data_dir)}")
     return run_cli(overrides)
+
+
+def hydra_quote(value: str) -> str:
+    r"""A Hydra override value that stays one string whatever it contains.
+
+    >>> print(hydra_quote("runs/it's,mine.jsonl"))
+    'runs/it\'s,mine.jsonl'
+    """
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
