@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         elif name in ("validate", "score"):
             sp.add_argument("path", help="predictions file (JSON Lines)")
             sp.add_argument("--data-dir", default=None, help="gold data folder (default: the packaged data/)")
+            if name == "validate":
+                sp.add_argument("--fuzzy-threshold", type=float, default=90.0,
+                                help="rapidfuzz score (0-100) needed to align a text-only span (default 90)")
             if name == "score":
                 sp.add_argument("--name", default=None, help="system name for the run folder (default: file stem)")
                 sp.add_argument("--out", default="results/runs", help="where run folders go")

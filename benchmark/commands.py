@@ -22,8 +22,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """``validate PREDICTIONS.jsonl``: check a submission against the gold."""
     from .submission import validate_file
 
-    report = validate_file(Path(args.path), corpus=_corpus(args.data_dir))
-    print(report.summary() if hasattr(report, "summary") else report)
+    report = validate_file(Path(args.path), corpus=_corpus(args.data_dir), fuzzy_threshold=args.fuzzy_threshold)
+    print(report.summary())
     return 0
 
 

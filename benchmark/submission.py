@@ -31,7 +31,6 @@ benchmark.errors.InputError: p.jsonl:1: doc_id: Unknown doc_id 'd11'. Did you me
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -419,21 +418,3 @@ def validate_file(path: Path | str, *, corpus: Corpus, fuzzy_threshold: float = 
         file=str(path), corpus_sha256=corpus.sha256, docs=summaries,
         missing_docs=tuple(d for d in docs if d not in {p.doc_id for _, p, _ in found}),
         alignment_methods={m: methods.get(m, 0) for m in order})
-
-
-def main_validate(argv: list[str] | None = None) -> int:
-    """``python -m benchmark validate PREDICTIONS.jsonl [--data-dir DIR]``; returns 0.
-
-    Errors propagate as :class:`InputError` for the CLI layer to report.
-    """
-    from .gold import load_corpus
-
-    parser = argparse.ArgumentParser(prog="python -m benchmark validate",
-                                     description="Check a predictions file against the gold ids and text.")
-    parser.add_argument("predictions", help="JSON Lines file, one object per document")
-    parser.add_argument("--data-dir", default=None, help="data folder (default: the repository's data/)")
-    parser.add_argument("--fuzzy-threshold", type=float, default=FUZZY_THRESHOLD)
-    args = parser.parse_args(argv)
-    report = validate_file(args.predictions, corpus=load_corpus(args.data_dir), fuzzy_threshold=args.fuzzy_threshold)
-    print(report.summary())
-    return 0

@@ -55,7 +55,7 @@ from .schema import QUOTE_TYPES, Document
 from .scoring import stance as stance_scoring
 from .scoring import translation as tr
 from .scoring.result import (
-    ItemStats, MetricSpec, TaskResult, family_builder, index_predictions, paired_item_stats, ratio, safe_divide,
+    ItemStats, MetricSpec, TaskResult, count_details, family_builder, index_predictions, paired_item_stats, ratio, safe_divide,
     score_metric,
 )
 from .scoring.spans import (
@@ -388,15 +388,11 @@ def _attribution_rows(doc: Document, preds) -> list[dict]:
     return rows
 
 
-def _count_details(total: np.ndarray) -> tuple:
-    return (("correct", int(total[0])), ("total", int(total[1])))
-
-
 register(
     "attribution", "attribution", "speaker of each gold quote (oracle quote spans); missing = wrong",
     _attribution_rows,
     [MetricSpec("attribution_accuracy", "share of gold quotes whose predicted speaker is the gold speaker",
-                family_builder("attribution", ("correct", "n"), ratio(0, 1), _count_details),
+                family_builder("attribution", ("correct", "n"), ratio(0, 1), count_details),
                 (("missing", "wrong"),))],
 )
 

@@ -29,7 +29,6 @@ from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, 
 from benchmark.segmentation import split_segments
 from benchmark.submission import (
     SCHEMA_PATH,
-    main_validate,
     parse_submission_lines,
     read_submission,
     resolve_speaker,
@@ -442,7 +441,9 @@ def test_main_validate_end_to_end(tmp_path, capsys):
     (data / "targets.json").write_text(json.dumps([t.__dict__ for t in TARGETS]), encoding="utf-8")
     preds = tmp_path / "p.jsonl"
     preds.write_text(line(RICH) + "\n", encoding="utf-8")
-    assert main_validate([str(preds), "--data-dir", str(data)]) == 0
+    from benchmark.cli import main
+
+    assert main(["validate", str(preds), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{preds}: valid, 1 document(s), gold ")
     assert "spans: offsets=3, exact=3, normalized=0, fuzzy=1, unaligned=2" in out

@@ -130,3 +130,10 @@ def test_oracle_round_trips_through_the_submission_reader():
         assert {(s.quote_id, s.target, s.label) for s in pred.stance} == {(s.quote, s.target, s.label) for s in doc.stances}
         assert [t.text for t in pred.translations] == \
             [s.translation_en for s in doc.segments] + [q.translation_en for q in doc.quotes]
+
+
+def test_system_task_names_match_the_task_registry():
+    from benchmark.systems import TASKS as SYSTEM_TASKS
+    from benchmark.tasks import TASKS
+
+    assert list(SYSTEM_TASKS) == TASKS.names()

@@ -8,7 +8,6 @@ scoring → run folder (metrics, per-item statistics, manifest, reports).
 from __future__ import annotations
 
 import json
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +198,3 @@ def comparison_table(outcomes: list[RunOutcome]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
-
-
-def print_err(msg: str) -> None:
-    print(msg, file=sys.stderr)

@@ -199,6 +199,11 @@ def family_builder(
     return build
 
 
+def count_details(total: np.ndarray) -> tuple:
+    """``correct`` and ``total`` details of a ``(correct, total)`` family."""
+    return (("correct", int(total[0])), ("total", int(total[1])))
+
+
 def ratio(num: int, den: int) -> Aggregate:
     """Aggregate ``sums[:, num] / sums[:, den]`` with NaN for 0/0."""
 

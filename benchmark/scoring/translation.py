@@ -44,7 +44,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from ..errors import ConfigError, InputError
 from ..predictions import PredTranslation
 from ..schema import Document
-from .result import MetricSpec, family_builder, index_predictions, ratio
+from .result import MetricSpec, count_details, family_builder, index_predictions, ratio
 
 METRICS = ("chrf++", "chrf", "bleu", "ter")
 """Translation metric names, main one first."""
@@ -146,10 +146,6 @@ def has_quotation(translation: str) -> bool:
     return bool(_QUOTED.search(translation))
 
 
-def _counts(total: np.ndarray) -> tuple:
-    return (("correct", int(total[0])), ("total", int(total[1])))
-
-
 def _sacrebleu_fields(name: str) -> tuple[tuple[str, str], ...]:
     return (("sacrebleu_sig", f"[{_signature(make_metric(name), name)}]"), ("scale", "0-100"))
 
@@ -211,13 +207,13 @@ SPECS = (
     MetricSpec(
         "speaker_name_accuracy",
         "share of (segment, entity) pairs with a named mention whose translation has an accepted English name",
-        family_builder("entity_names", ("correct", "total"), ratio(0, 1), _counts),
+        family_builder("entity_names", ("correct", "total"), ratio(0, 1), count_details),
         (("match", "casefold_substring"), ("mentions", "named")),
     ),
     MetricSpec(
         "quote_mark_preservation",
         "share of segments with a direct or mixed gold quote whose translation keeps a quotation-mark pair",
-        family_builder("quote_marks", ("correct", "total"), ratio(0, 1), _counts),
+        family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
         (("marks", "“”|\"\""), ("types", "direct,mixed")),
     ),
 )

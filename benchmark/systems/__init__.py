@@ -24,8 +24,6 @@ True
 Traceback (most recent call last):
 ...
 benchmark.errors.ConfigError: system: Unknown option 'sed' of system 'rules'. Did you mean 'seed'? Available: mentions, seed
->>> task_keys({"end2end", "speakers"})
-['quotes', 'speakers']
 """
 
 from __future__ import annotations
@@ -122,11 +120,6 @@ def check_mentions(mentions: str) -> str:
     if mentions not in MENTION_MODES:
         raise ConfigError(f"mentions must be one of {MENTION_MODES}, got {mentions!r}", field="mentions")
     return mentions
-
-
-def task_keys(tasks: Collection[str]) -> list[str]:
-    """Submission keys written for ``tasks``, sorted."""
-    return sorted({TASK_KEYS[t] for t in tasks})
 
 
 def pair(start: int, end: int) -> list[int]:
