@@ -240,6 +240,11 @@ def score_metric(
         details = tuple((k, json_clean(v)) for k, v in items.details(items.stats.sum(axis=0)))
     if ci.n_undefined:
         details += (("undefined_resamples", ci.n_undefined),)
+    n_items = int(items.stats.shape[0])
+    if n_items < 2:
+        # Resampling one item always gives the same value: a zero-width
+        # interval would claim a certainty the data cannot support.
+        details += (("ci", "undefined with fewer than 2 items"),)
     value = _none_if_nan(ci.estimate)
     if value is None:
         warnings.warn(
@@ -259,10 +264,10 @@ def score_metric(
     return MetricResult(
         name=spec.name,
         value=value,
-        ci_low=None if value is None else _none_if_nan(ci.low),
-        ci_high=None if value is None else _none_if_nan(ci.high),
+        ci_low=None if value is None or n_items < 2 else _none_if_nan(ci.low),
+        ci_high=None if value is None or n_items < 2 else _none_if_nan(ci.high),
         signature=signature,
-        n_items=int(items.stats.shape[0]),
+        n_items=n_items,
         higher_is_better=spec.higher_is_better,
         details=details,
     )
