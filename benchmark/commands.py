@@ -13,9 +13,9 @@ from .errors import InputError
 
 
 def _corpus(data_dir: str | None):
-    from .gold import load_corpus
+    from .validate import load_checked_corpus
 
-    return load_corpus(data_dir)
+    return load_checked_corpus(data_dir)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -206,3 +206,20 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
         seen_docs.add(doc.doc_id)
         problems += check_document(doc, targets=targets, file=str(f), text_bytes=text_bytes)
     return problems
+
+
+def load_checked_corpus(data_dir: Path | str | None = None):
+    """:func:`~benchmark.gold.load_corpus` after :func:`check_data` passes.
+
+    Commands that score against the gold use this, so a broken gold (say a
+    custom data folder) is reported as such, not blamed on a system's file.
+    """
+    from .gold import default_data_dir, load_corpus
+
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems = check_data(data_dir)
+    if problems:
+        raise GoldDataError(
+            f"the gold data fails check-data ({len(problems)} problem(s)); first: {problems[0]}; "
+            f"see `python -m benchmark check-data --data-dir {data_dir}`")
+    return load_corpus(data_dir)

@@ -132,3 +132,14 @@ def test_guidelines_example_is_the_real_gold():
     assert example["stances"][0] == gold["stances"][0]
     assert {k: example["entities"][0][k] for k in ("id", "type", "name_ar", "name_en")} == \
         {k: gold["entities"][0][k] for k in ("id", "type", "name_ar", "name_en")}
+
+
+def test_run_and_validate_refuse_a_broken_gold(data_copy, capsys, tmp_path):
+    _edit(data_copy, lambda o: o["stances"][0].update(label="PRO"))
+    assert main(["run", "system=oracle", f"paths.data_dir={data_copy}", f"paths.results_dir={tmp_path}"]) == 2
+    err = capsys.readouterr().err
+    assert "the gold data fails check-data" in err and "'PRO' is not one of" in err
+    preds = tmp_path / "p.jsonl"
+    preds.write_text('{"doc_id": "%s"}\n' % DOC, encoding="utf-8")
+    assert main(["validate", str(preds), "--data-dir", str(data_copy)]) == 2
+    assert "the gold data fails check-data" in capsys.readouterr().err

@@ -277,3 +277,13 @@ def test_extraction_systems_never_see_the_gold_quotes():
         assert inp.quotes == () and inp.stance_items == ()
     assert len(make_input(doc, corpus.targets, tasks={"attribution"}).quotes) == len(doc.quotes)
     assert len(make_input(doc, corpus.targets, tasks={"stance"}).stance_items) == len(doc.stances)
+
+
+def test_predictions_file_without_requested_tasks_is_refused(tmp_path, capsys):
+    preds = tmp_path / "only_doc.jsonl"
+    preds.write_text('{"doc_id": "000_d60cf795c66ab44c"}\n', encoding="utf-8")
+    assert main(["score", str(preds), "--out", str(tmp_path / "out")]) == 2
+    assert "has predictions for none of the requested tasks" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() or not run_dirs(tmp_path / "out")
+    assert main(["run", "system=rules", "task.names=[]", f"paths.results_dir={tmp_path}"]) == 2
+    assert "no task selected" in capsys.readouterr().err

@@ -53,7 +53,7 @@ def _main(cfg) -> None:
     from hydra.core.hydra_config import HydraConfig
     from omegaconf import OmegaConf
 
-    from ..gold import load_corpus
+    from ..validate import load_checked_corpus
     from .config import to_run_config
     from .runner import NothingToRun, comparison_table, run_system
 
@@ -61,7 +61,7 @@ def _main(cfg) -> None:
         run_cfg = to_run_config(cfg)
         overrides = list(HydraConfig.get().overrides.task)
         resolved = OmegaConf.to_container(cfg, resolve=True)
-        corpus = load_corpus(run_cfg.data_dir)
+        corpus = load_checked_corpus(run_cfg.data_dir)
         outcomes, skipped = [], []
         with _progress(len(run_cfg.systems)) as advance:
             for spec in run_cfg.systems:

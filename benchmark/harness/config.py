@@ -138,6 +138,8 @@ def to_run_config(cfg: Any) -> RunConfig:
 
     raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
     tasks = tuple(raw["task"]["names"])
+    if not tasks:
+        raise ConfigError("no task selected (task.names is empty)", field="task.names")
     for t in tasks:
         if t not in TASKS:
             raise ConfigError(unknown_name_message("task", t, TASKS.names()), field="task.names")

@@ -70,6 +70,7 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     """
     from ..inputs import make_input
     from ..submission import parse_submission_lines, read_submission
+    from ..tasks import TASKS
 
     if spec.name == "predictions":
         opts = dict(spec.options)
@@ -78,7 +79,11 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
             raise ConfigError("system=predictions needs system.path=<file.jsonl>", field="system.path")
         with timer.time("predict"):
             preds = read_submission(Path(path), corpus=corpus, fuzzy_threshold=fuzzy_threshold)
-        return None, preds, tasks
+        attempted = tuple(t for t in tasks if any(getattr(p, TASKS.get(t).field) is not None for p in preds.values()))
+        if not attempted:
+            raise NothingToRun(f"{path} has predictions for none of the requested tasks ({', '.join(tasks)})",
+                               file=str(path))
+        return None, preds, attempted
     from ..systems import make_system
 
     system = make_system(spec.name, **dict(spec.options))
