@@ -132,8 +132,16 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
     raise AssertionError(cmd)  # argparse restricts the choices
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    # Users of the command line need the message, not the source line that raised it.
+    return f"warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (2 for user errors)."""
+    import warnings
+
+    warnings.formatwarning = _one_line_warning
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     if not argv:

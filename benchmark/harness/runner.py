@@ -8,12 +8,15 @@ scoring → run folder (metrics, per-item statistics, manifest, reports).
 from __future__ import annotations
 
 import json
+import sys
+import warnings
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import ConfigError
+from ..scoring.result import UndefinedMetricWarning
 from ..schema import Corpus
 from .config import RunConfig, SystemSpec
 from .manifest import environment
@@ -115,6 +118,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     metrics: dict[str, list[dict[str, Any]]] = {}
     per_item: list[dict[str, Any]] = []
     not_attempted: list[str] = []
+    undefined: list[str] = []
     for task in cfg.tasks:
         if task not in attempted:
             # quotes and end2end share the "quotes" key: a system that does only
@@ -122,14 +126,25 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
             not_attempted.append(task)
             continue
         progress(f"{spec.display}: scoring {task}")
-        with timer.time(f"score:{task}"):
+        with timer.time(f"score:{task}"), warnings.catch_warnings(record=True) as caught:
+            # Undefined metrics are null in metrics.json; one summary line below, not one per metric.
+            warnings.simplefilter("always", UndefinedMetricWarning)
             result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
                                    seed=cfg.scoring.seed, confidence=cfg.scoring.confidence)
+        undefined += [f"{task}:{str(w.message).split(' ', 1)[0]}" for w in caught
+                      if issubclass(w.category, UndefinedMetricWarning)]
+        for w in caught:
+            if not issubclass(w.category, UndefinedMetricWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         if result is None:
             not_attempted.append(task)
             continue
         metrics[task] = [m.to_json() for m in result.metrics]
         per_item.extend({"task": task, **row} for row in result.per_item)
+    if undefined:
+        shown = ", ".join(undefined[:3]) + (f" and {len(undefined) - 3} more" if len(undefined) > 3 else "")
+        print(f"warning: {spec.display}: {len(undefined)} metric(s) undefined (zero denominator), "
+              f"written as null: {shown}", file=sys.stderr)
     ranked = getattr(system, "ranked", True)
     chash = config_hash({"system": resolved_config.get("system"), "tasks": list(cfg.tasks),
                          "scoring": resolved_config.get("scoring"), "gold": corpus.sha256})
