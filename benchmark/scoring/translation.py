@@ -49,7 +49,10 @@ from .result import MetricSpec, count_details, family_builder, index_predictions
 METRICS = ("chrf++", "chrf", "bleu", "ter")
 """Translation metric names, main one first."""
 LOWER_IS_BETTER = frozenset({"ter"})
-_QUOTED = re.compile(r"“[^”]+”|\"[^\"]+\"")
+# A quotation in an English translation: a “…” or "…" pair around text with
+# at least one Latin letter, so Arabic quoted material copied untranslated
+# (the copy baseline) does not count as a preserved quotation.
+_QUOTED = re.compile(r"“[^”]*[A-Za-z][^”]*”|\"[^\"]*[A-Za-z][^\"]*\"")
 
 
 def make_metric(name: str):
@@ -142,7 +145,11 @@ def name_found(translation: str, names: Sequence[str]) -> bool:
 
 
 def has_quotation(translation: str) -> bool:
-    """True when the text holds a ``“…”`` or ``"…"`` pair around some text."""
+    """True when the text holds a ``“…”`` or ``"…"`` pair around English (Latin-script) text.
+
+    >>> has_quotation("He called it “useful”."), has_quotation("وصفه بأنه “مفيد”")
+    (True, False)
+    """
     return bool(_QUOTED.search(translation))
 
 
@@ -214,7 +221,7 @@ SPECS = (
         "quote_mark_preservation",
         "share of segments with a direct or mixed gold quote whose translation keeps a quotation-mark pair",
         family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
-        (("marks", "“”|\"\""), ("types", "direct,mixed")),
+        (("marks", "“”|\"\""), ("inside", "latin"), ("types", "direct,mixed")),
     ),
 )
 """The translation metrics, main one (chrF++) first."""
