@@ -117,7 +117,7 @@ class Task:
 
     def evaluate_corpus(
         self, *, pairs: Sequence[tuple[Document, DocPrediction | None]], gold_sha256: str, n_resamples: int,
-        seed: int, confidence: float = 0.95,
+        seed: int, confidence: float = 0.95, alignment: str | None = None,
     ) -> TaskResult:
         """Score several documents, pooling their items.
 
@@ -133,15 +133,25 @@ class Task:
                 pred = DocPrediction(gold.doc_id if pred is None else pred.doc_id, **{self.field: ()})
             rows += self.per_item(gold=gold, pred=pred)
         return self.score_rows(rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed,
-                               confidence=confidence)
+                               confidence=confidence, alignment=alignment)
 
     def score_rows(
         self, rows: Sequence[Mapping[str, Any]], *, gold_sha256: str, n_resamples: int, seed: int,
-        confidence: float = 0.95,
+        confidence: float = 0.95, alignment: str | None = None,
     ) -> TaskResult:
-        """All metrics from per-item rows (fresh, or read back from disk)."""
+        """All metrics from per-item rows (fresh, or read back from disk).
+
+        ``alignment`` describes how text-only predictions were aligned to
+        offsets (e.g. ``exact>ar-norm-v1>fuzzy90``); it changes the values of
+        the span and speaker tasks, so it goes into their signatures.
+        """
+        extra: tuple[tuple[str, object], ...] = ()
+        packages: tuple[str, ...] = ()
+        if alignment and self.name in TEXT_ALIGNED_TASKS:
+            extra, packages = (("align", alignment),), ("rapidfuzz",)
         metrics = tuple(
-            score_metric(s, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence)
+            score_metric(s, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence,
+                         extra_fields=extra, extra_packages=packages)
             for s in self.specs
             if not (s.optional and s.build(rows).stats.shape[0] == 0)
         )
@@ -150,14 +160,18 @@ class Task:
 
 TASKS: Registry[Task] = Registry("task")
 
+TEXT_ALIGNED_TASKS = frozenset({"speakers", "quotes", "attribution", "end2end"})
+"""Tasks whose predictions may be strings aligned to offsets (or names resolved to entities)."""
+
 
 def evaluate_task(
     task: str, pairs: Sequence[tuple[Document, DocPrediction | None]], *, gold_sha256: str, n_resamples: int,
-    seed: int, confidence: float = 0.95,
+    seed: int, confidence: float = 0.95, alignment: str | None = None,
 ) -> TaskResult | None:
     """Score registered ``task`` over (gold, prediction) pairs; ``None`` when not attempted."""
     result = TASKS.get(task).evaluate_corpus(
-        pairs=pairs, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence)
+        pairs=pairs, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence,
+        alignment=alignment)
     return result if result.attempted else None
 
 
@@ -334,9 +348,10 @@ def _quote_rows(doc: Document, preds) -> list[dict]:
             gold_keep=[g.label == bucket for g in gold],
             pred_keep=[bucket_of.get(j, p.label or "untyped") == bucket for j, p in enumerate(pred)],
         )
+    # An unaligned cue is a span set without spans: spurious, in the unaligned pseudo-item.
+    pred_cues = [SpanSet((p.cue,) if p.cue else ()) for p in preds if p.cue or p.cue_unaligned]
     cues, _ = _span_families(
-        doc, [SpanSet((q.cue,)) for q in doc.quotes if q.cue], [SpanSet((p.cue,)) for p in preds if p.cue],
-        "cue", levels=("char",),
+        doc, [SpanSet((q.cue,)) for q in doc.quotes if q.cue], pred_cues, "cue", levels=("char",),
     )
     families.update(cues)
     confusion = np.zeros((len(starts) + 1, len(_TYPE_CELLS)))

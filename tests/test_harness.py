@@ -170,7 +170,7 @@ def _normalised(metrics: dict) -> dict:
 
 
 def _is_package(key: str) -> bool:
-    return key in {"benchmark", "numpy", "sklearn", "scikit-learn", "sacrebleu", "scipy"}
+    return key in {"benchmark", "numpy", "sklearn", "scikit-learn", "sacrebleu", "scipy", "rapidfuzz"}
 
 
 @pytest.mark.parametrize("system", ["rules", "lexicon", "copy"])

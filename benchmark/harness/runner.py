@@ -118,6 +118,9 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     metrics: dict[str, list[dict[str, Any]]] = {}
     per_item: list[dict[str, Any]] = []
     not_attempted: list[str] = []
+    from ..normalize import NORMALIZATION_VERSION
+
+    alignment = f"exact>{NORMALIZATION_VERSION}>fuzzy{cfg.scoring.fuzzy_threshold:g}"
     undefined: list[str] = []
     for task in cfg.tasks:
         if task not in attempted:
@@ -130,7 +133,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
             # Undefined metrics are null in metrics.json; one summary line below, not one per metric.
             warnings.simplefilter("always", UndefinedMetricWarning)
             result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
-                                   seed=cfg.scoring.seed, confidence=cfg.scoring.confidence)
+                                   seed=cfg.scoring.seed, confidence=cfg.scoring.confidence, alignment=alignment)
         undefined += [f"{task}:{str(w.message).split(' ', 1)[0]}" for w in caught
                       if issubclass(w.category, UndefinedMetricWarning)]
         for w in caught:

@@ -230,8 +230,14 @@ def score_metric(
     n_resamples: int,
     seed: int,
     confidence: float = 0.95,
+    extra_fields: tuple[tuple[str, object], ...] = (),
+    extra_packages: tuple[str, ...] = (),
 ) -> MetricResult:
-    """Compute ``spec`` on ``rows``: value, percentile bootstrap CI, details."""
+    """Compute ``spec`` on ``rows``: value, percentile bootstrap CI, details.
+
+    ``extra_fields``/``extra_packages`` add run-level settings (how text was
+    aligned) to the signature.
+    """
     items = spec.build(rows)
     ci = bootstrap_ci(items.stats, items.aggregate, n_resamples=n_resamples, seed=seed, confidence=confidence)
     details: tuple = ()
@@ -254,12 +260,12 @@ def score_metric(
         )
     signature = metric_signature(
         spec.base,
-        fields=spec.signature_fields,
+        fields=(*spec.signature_fields, *extra_fields),
         n_resamples=n_resamples,
         seed=seed,
         confidence=confidence,
         gold_sha256=gold_sha256,
-        packages=spec.packages,
+        packages=(*spec.packages, *extra_packages),
     )
     return MetricResult(
         name=spec.name,
