@@ -97,20 +97,44 @@ def document_agreement(a: Document, b: Document) -> dict[str, Any]:
     }
 
 
+def _pooled(docs: list[Document]) -> Document:
+    """All documents as one: spans shifted apart, ids prefixed by document.
+
+    Pooling this way lets :func:`document_agreement` compute corpus-level
+    (micro-averaged) figures with the same code as a single document.
+    """
+    from dataclasses import replace
+
+    from .schema import Mention, Quote, Span, Stance
+
+    def shift(s: Span | None, off: int) -> Span | None:
+        return None if s is None else Span(s.start + off, s.end + off, s.text)
+
+    entities, mentions, quotes, stances, off = [], [], [], [], 0
+    for d in docs:
+        p = f"{d.doc_id}/"
+        entities += [replace(e, id=p + e.id) for e in d.entities]
+        mentions += [Mention(p + m.id, p + m.entity, shift(m.span, off), m.kind) for m in d.mentions]
+        quotes += [Quote(p + q.id, tuple(shift(c, off) for c in q.content), shift(q.cue, off), shift(q.source, off),
+                         p + q.speaker, q.type, None if q.nested_in is None else p + q.nested_in) for q in d.quotes]
+        stances += [Stance(p + s.id, p + s.quote, p + s.holder, s.target, s.label, shift(s.evidence, off))
+                    for s in d.stances]
+        off += len(d.text) + 1
+    return Document("pooled", "", "", (), tuple(entities), tuple(mentions), tuple(quotes), tuple(stances), ())
+
+
 def compute_agreement(data_dir: Path | str | None = None) -> dict[str, Any]:
-    """Agreement of the two passes, per document (one document so far)."""
+    """Agreement of the two passes over all documents (pooled), and per document."""
     from .gold import default_data_dir, load_corpus
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if not all((data_dir / p).is_dir() for p in PASSES):
         raise InputError(f"the raw annotation passes {' and '.join(PASSES)} are not there", file=str(data_dir))
     ca, cb = (load_corpus(data_dir, layer=p) for p in PASSES)
-    docs = {}
-    for doc_a in ca.documents:
-        docs[doc_a.doc_id] = document_agreement(doc_a, cb.document(doc_a.doc_id))
-    # One document today; with more, report the per-document figures side by side.
-    first = next(iter(docs.values()))
-    return {**first, "documents": docs}
+    docs = {d.doc_id: document_agreement(d, cb.document(d.doc_id)) for d in ca.documents}
+    pooled = document_agreement(_pooled(list(ca.documents)),
+                                _pooled([cb.document(d.doc_id) for d in ca.documents]))
+    return {**pooled, "n_documents": len(docs), "documents": docs}
 
 
 ROWS = (

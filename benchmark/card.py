@@ -86,8 +86,9 @@ def dataset_card(corpus: Corpus, *, data_dir: Path) -> str:
     """The full ``README.md`` text of the dataset repo."""
     meta = card_metadata(corpus)
     c = corpus_counts(corpus)
-    doc = corpus.documents[0]
-    md = dict(doc.metadata)
+    sources = "\n".join(_source_line(d) for d in corpus.documents)
+    n_docs = len(corpus.documents)
+    n_chars = sum(len(d.text) for d in corpus.documents)
     qt = c["quotes_by_type"]
     sl = c["stances_by_label"]
     body = """# Arabic Quote Attribution: Riyadh talks (February 2025)
@@ -130,13 +131,13 @@ annotated by both (stance).
 
 {_agreement_section(data_dir)}
 ## Datasheet
-- **Source.** {md.get('publisher', 'SeaPRwire')} press release, {md.get('date', 'February 2025')}: «{doc.segments[0].span.text[:90]}…»
-  Text SHA-256 `{doc.text_sha256}`; gold version (checksum over gold files, texts and targets) `{corpus.sha256}`.
+- **Sources.** Gold version (checksum over gold files, texts and targets) `{corpus.sha256}`.
+{sources}
 - **What is annotated.** Entities (PER, ORG, GPE, GROUP) with Arabic and English names and every
   named, nominal and metonymic mention; attribution relations (PARC model) with content (a list of
   spans, discontinuous allowed), cue, source (or none for pro-drop), resolved speaker, type
   direct/indirect/mixed and nesting; stances (FAVOR/AGAINST/NONE, SemEval-2016 sense) with evidence
-  spans over an inventory of {c['targets']} targets; {c['segments']} segments with human English references.
+  spans over an inventory of {c['targets']} targets; {c['segments']} segments with English references.
   The publisher's boilerplate is segmented and translated but carries no attribution annotation;
   sub-headlines that paraphrase a quote without a cue are not quotes. Full rules: `GUIDELINES.md`.
 - **Who annotated.** Both raw passes, the adjudication and the English references were produced
@@ -146,7 +147,7 @@ annotated by both (stance).
   (no machine-translation system or API was used). No native speaker has reviewed the gold yet.
   Because the two passes come from the same kind of model, their agreement overstates what two
   human annotators would reach; a human review pass is the most valuable next step.
-- **Known limitations.** One article (~{len(doc.text):,} characters): confidence intervals are wide and
+- **Known limitations.** {n_docs} article{'s' if n_docs != 1 else ''} (~{n_chars:,} characters): confidence intervals are wide and
   stance classes are small; a single news genre and topic; the Arabic appears to be translated from an
   English original (Latin-script names such as «Kirill Dmitriev» are left untranslated); spans
   follow one set of guidelines (complementizers and quotation marks outside the content), and scores
@@ -157,6 +158,13 @@ annotated by both (stance).
   Redistribution of the text should follow the distributor's terms.
 """
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+
+
+def _source_line(doc) -> str:
+    md = dict(doc.metadata)
+    first = doc.segments[0].span.text[:90] if doc.segments else doc.text[:90]
+    return (f"  - `{doc.doc_id}`: {md.get('publisher', 'unknown publisher')}, {md.get('date', 'undated')}: "
+            f"«{first}…» (text SHA-256 `{doc.text_sha256}`)")
 
 
 _ROW_UNIT = {
