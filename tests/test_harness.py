@@ -75,7 +75,7 @@ def default_run(tmp_path_factory):
 
 def test_default_run_writes_one_complete_folder_per_system(default_run):
     dirs = run_dirs(default_run)
-    assert sorted(d.parent.name for d in dirs) == ["copy", "lexicon", "oracle", "rules", "sklearn"]
+    assert sorted(d.parent.name for d in dirs) == ["copy", "lexicon", "majority", "oracle", "rules", "sklearn"]
     for d in dirs:
         names = {p.name for p in d.iterdir()}
         assert {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl", "metrics.json",
@@ -251,7 +251,7 @@ def test_help_and_list_answer_without_heavy_imports():
 
 def test_task_restriction_skips_systems_without_that_task(tmp_path, capsys):
     assert main(["run", "task=stance", f"paths.results_dir={tmp_path}", "scoring.n_resamples=50"]) == 0
-    assert sorted(d.parent.name for d in run_dirs(tmp_path)) == ["lexicon", "oracle", "sklearn"]
+    assert sorted(d.parent.name for d in run_dirs(tmp_path)) == ["lexicon", "majority", "oracle", "sklearn"]
     out = capsys.readouterr().out
     assert "skipped rules" in out and "skipped copy" in out
     assert main(["run", "system=rules", "task=stance", f"paths.results_dir={tmp_path / 'x'}"]) == 2

@@ -115,3 +115,29 @@ def test_configuration_errors_and_note():
     assert "seed 7" in system.training_note and "4 folds" in system.training_note
     assert system.training_note in system.description
     assert system.predict([INPUT], tasks={"translation"}) == [{"doc_id": "syn"}]  # nothing to run, no gold needed
+
+
+def test_majority_baseline_is_out_of_fold_per_target():
+    from benchmark.gold import load_corpus
+    from benchmark.inputs import make_input
+    from benchmark.systems import make_system
+
+    gold = load_corpus()
+    system = make_system("majority", seed=12345)
+    inputs = [make_input(d, gold.targets, tasks={"stance"}) for d in gold.documents]
+    (out,) = system.predict(inputs, tasks={"stance"}, gold=gold)
+    doc = gold.documents[0]
+    assert {(s["quote_id"], s["target"]) for s in out["stance"]} == {(s.quote, s.target) for s in doc.stances}
+    assert {s["label"] for s in out["stance"]} <= {"FAVOR", "AGAINST", "NONE"}
+    # Out of fold: a target seen in only one paragraph cannot get its label from itself.
+    paragraphs: dict[str, set[int]] = {}
+    quote_para = {q.id: q.paragraph for q in inputs[0].quotes}
+    for s in doc.stances:
+        paragraphs.setdefault(s.target, set()).add(quote_para[s.quote])
+    only_once = {t for t, ps in paragraphs.items() if len(ps) == 1}
+    gold_label = {(s.quote, s.target): s.label for s in doc.stances}
+    overall = max(("FAVOR", "AGAINST", "NONE"), key=[s.label for s in doc.stances].count)
+    for s in out["stance"]:
+        if s["target"] in only_once and gold_label[(s["quote_id"], s["target"])] != overall:
+            # never its own (minority) label: that would mean it saw itself
+            assert s["label"] != gold_label[(s["quote_id"], s["target"])] or s["label"] == overall

@@ -14,7 +14,7 @@ out of fold, never on the item it predicts); every other system ignores it.
 Examples
 --------
 >>> sorted(BUILTIN)  # other packages register more (llm, hf)
-['copy', 'lexicon', 'oracle', 'rules', 'sklearn']
+['copy', 'lexicon', 'majority', 'oracle', 'rules', 'sklearn']
 >>> BUILTIN <= set(SYSTEMS)
 True
 >>> system = make_system("rules")
@@ -69,7 +69,7 @@ class System(Protocol):
 SYSTEMS: Registry[Callable[..., System]] = Registry("system")
 """Factories of the systems; each takes keyword-only options."""
 
-BUILTIN = frozenset({"oracle", "rules", "lexicon", "sklearn", "copy"})
+BUILTIN = frozenset({"oracle", "rules", "lexicon", "majority", "sklearn", "copy"})
 """The offline systems defined in this package."""
 
 
@@ -153,6 +153,13 @@ def _sklearn(*, seed: int = 0, n_splits: int = 5, C: float = 1.0) -> System:
     from .sklearn_system import SklearnSystem
 
     return SklearnSystem(seed=seed, n_splits=n_splits, C=C)
+
+
+@SYSTEMS.register("majority", help="stance floor: each target's most frequent label, out of fold by paragraph")
+def _majority(*, seed: int = 0, n_splits: int = 5) -> System:
+    from .majority import MajoritySystem
+
+    return MajoritySystem(seed=seed, n_splits=n_splits)
 
 
 @SYSTEMS.register("copy", help="copies the Arabic source segment as its translation (lower bound)")
