@@ -133,9 +133,16 @@ def features_yaml(schema) -> list[dict[str, Any]]:
 def build_dataset_folder(corpus: Corpus, out: Path, *, card: str) -> dict[str, int]:
     """Write Parquet files and ``README.md`` into ``out`` atomically.
 
+    ``out`` may be replaced only when it does not exist, is empty, or holds
+    nothing but what an export writes (:mod:`benchmark.publish.guard`); anything
+    else, a file, or the current directory or one of its parents raises
+    :class:`~benchmark.errors.InputError` before anything is written.
     Returns the row count of every config.
     """
+    from .publish.guard import check_export_out
+
     out = Path(out)
+    check_export_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = stage_dir(out.parent, f".{out.name}-")
     try:
@@ -148,9 +155,22 @@ def build_dataset_folder(corpus: Corpus, out: Path, *, card: str) -> dict[str, i
         for src, rel in extra:
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, tmp / rel)
+        check_export_out(out)  # again: the folder may have changed while the new one was written
         if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
+            # Move the previous export aside (one rename) instead of deleting it
+            # first, so a failed swap can put it back.
+            # If even the restore fails, the previous export stays in the hidden folder.
+            old = stage_dir(out.parent, f".{out.name}-old-")
+            os.replace(out, old / "previous")
+            try:
+                os.replace(tmp, out)
+            except BaseException:
+                os.replace(old / "previous", out)
+                old.rmdir()
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -167,7 +187,9 @@ def _extra_files() -> list[tuple[Path, str]]:
 def cmd_export(args: argparse.Namespace) -> int:
     from .card import dataset_card
     from .gold import default_data_dir, load_corpus
+    from .publish.guard import check_export_out
 
+    check_export_out(Path(args.out))  # refuse a foreign --out before the (slower) gold load
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     corpus = load_corpus(data_dir)
     card = dataset_card(corpus, data_dir=data_dir)

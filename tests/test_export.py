@@ -77,3 +77,117 @@ def test_card_metadata_and_counts(exported):
     assert "SeaPRwire" in card.text
     assert (exported / "GUIDELINES.md").exists()
     assert os.listdir(exported / "data") and sorted(os.listdir(exported / "data")) == sorted(CONFIGS)
+
+
+# --- the output folder is replaced only when export built it -------------------------------------
+
+def empty_corpus():
+    from benchmark.schema import Corpus
+
+    return Corpus(documents=(), targets=(), sha256="0" * 64)
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every entry under ``folder`` (hidden ones too) with file contents: what a refusal must leave alone."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_export_refuses_a_folder_holding_a_user_file(tmp_path, capsys):
+    from benchmark.errors import InputError
+    from benchmark.export import build_dataset_folder
+
+    out = tmp_path / "out"
+    (out / "data" / "quotes").mkdir(parents=True)
+    (out / "data" / "quotes" / "test.parquet").write_bytes(b"old")
+    (out / "thesis.tex").write_text("years of work", encoding="utf-8")
+    before = tree(tmp_path)
+    assert main(["export", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{out}: refusing to replace this folder: it is not a folder built by `export` (found: thesis.tex)" in err
+    assert "choose an empty or new folder" in err
+    with pytest.raises(InputError) as exc:
+        build_dataset_folder(empty_corpus(), out, card="card")
+    assert exc.value.file == str(out)
+    assert tree(tmp_path) == before  # nothing deleted, nothing staged
+
+
+@pytest.mark.parametrize("entry, found", [
+    ("data/quotes/notes.txt", "data/quotes/notes.txt"),
+    ("data/my_layer/test.parquet", "data/my_layer/"),
+    (".git/HEAD", ".git/"),
+    ("data/README.md", "data/README.md"),
+])
+def test_foreign_entries_anywhere_in_the_tree_are_refused(tmp_path, entry, found):
+    from benchmark.errors import InputError
+    from benchmark.export import build_dataset_folder
+
+    out = tmp_path / "out"
+    (out / entry).parent.mkdir(parents=True)
+    (out / entry).write_text("mine", encoding="utf-8")
+    (out / "README.md").write_text("card", encoding="utf-8")
+    with pytest.raises(InputError, match=f"found: {found}\\)") as exc:
+        build_dataset_folder(empty_corpus(), out, card="new card")
+    assert "not a folder built by `export`" in exc.value.message
+    assert (out / entry).read_text(encoding="utf-8") == "mine" and (out / "README.md").read_text() == "card"
+
+
+def test_a_symbolic_link_entry_is_refused(tmp_path):
+    from benchmark.errors import InputError
+    from benchmark.export import build_dataset_folder
+
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "data").symlink_to(precious)
+    with pytest.raises(InputError, match=r"found: data\)"):
+        build_dataset_folder(empty_corpus(), out, card="card")
+    (tmp_path / "link").symlink_to(precious, target_is_directory=True)
+    with pytest.raises(InputError, match="refusing to replace a symbolic link"):
+        build_dataset_folder(empty_corpus(), tmp_path / "link", card="card")
+    assert (precious / "keep.txt").read_text() == "keep"
+
+
+def test_export_refuses_the_current_directory_and_its_parents(tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "keep.txt").write_text("keep", encoding="utf-8")
+    monkeypatch.chdir(work)
+    before = tree(tmp_path)
+    for out in (".", "..", str(work), "sub/../.", ""):
+        assert main(["export", "--out", out]) == 2, out
+        assert "refusing to replace the current directory or one of its parents" in capsys.readouterr().err
+    assert tree(tmp_path) == before
+
+
+def test_export_onto_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "README.md"
+    target.write_text("my readme", encoding="utf-8")
+    assert main(["export", "--out", str(target)]) == 2
+    assert "refusing to replace a file with a folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "my readme"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "hf") == ["README.md"]
+
+
+def test_reexport_replaces_a_previous_export_or_an_empty_folder(tmp_path):
+    from benchmark.export import build_dataset_folder
+
+    out = tmp_path / "out"
+    out.mkdir()  # empty: accepted
+    counts = build_dataset_folder(empty_corpus(), out, card="first")
+    assert counts == {c: 0 for c in CONFIGS}
+    (out / "eval.yaml").write_text("name: x\n", encoding="utf-8")  # publish adds it: still an export
+    build_dataset_folder(empty_corpus(), out, card="second")
+    assert (out / "README.md").read_text(encoding="utf-8") == "second"
+    assert not (out / "eval.yaml").exists()  # the folder was replaced, not merged
+    assert sorted(os.listdir(out / "data")) == sorted(CONFIGS)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "hf") == ["out"]  # no staging left behind
+
+
+def test_reexport_through_the_cli(exported, capsys):
+    before = (exported / "data" / "quotes" / "test.parquet").read_bytes()
+    assert main(["export", "--out", str(exported)]) == 0
+    assert (exported / "data" / "quotes" / "test.parquet").read_bytes() == before
+    assert f"wrote {exported}" in capsys.readouterr().out

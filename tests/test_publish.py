@@ -225,12 +225,13 @@ def test_split_names_are_unique_and_never_latest():
 
 def test_discover_runs_orders_by_time_and_skips_hidden_folders(tmp_path):
     make_runs(tmp_path / "runs")
-    runs = discover_runs(tmp_path / "runs")
-    assert sorted(runs) == ["my-tagger", "oracle", "rules"]
-    assert [r.run_name for r in runs["rules"]] == RUNS["rules"][2]
-    assert runs["rules"][-1].started_utc == "2025-02-19T10:15:00Z"
+    runs = discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA)
+    assert sorted(runs.by_system) == ["my-tagger", "oracle", "rules"]
+    assert [r.run_name for r in runs.by_system["rules"]] == RUNS["rules"][2]
+    assert runs.latest("rules").started_utc == "2025-02-19T10:15:00Z"
+    assert runs.skipped == () and runs.stale() == []
     with pytest.raises(ConfigError, match="Did you mean 'rules'"):
-        discover_runs(tmp_path / "runs", systems=("rulez",))
+        discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA, systems=("rulez",))
 
 
 # --- the benchmark dataset folder -----------------------------------------------------------------
@@ -288,7 +289,7 @@ def test_results_configs_and_splits_load(published):
     from datasets import load_dataset
 
     folder = published / "results"
-    runs = discover_runs(published.parent / "runs")
+    runs = discover_runs(published.parent / "runs", gold_sha256=GOLD_SHA).by_system
     for system, records in runs.items():
         for record in records:
             ds = load_dataset(str(folder), system, split=record.split)
@@ -453,3 +454,168 @@ def test_the_real_harness_output_publishes(tmp_path):
     rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="latest")
     metrics = json.loads(next((tmp_path / "runs" / "rules").glob("*/metrics.json")).read_text())
     assert rows.num_rows == sum(len(ms) for ms in metrics["tasks"].values())
+
+
+# --- hub.out_dir is replaced only when publish built it -------------------------------------------
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_publish_refuses_an_out_dir_it_did_not_build(tmp_path, capsys):
+    make_runs(tmp_path / "runs")
+    user = tmp_path / "hub" / "results" / "runs" / "x" / "file"
+    user.parent.mkdir(parents=True)
+    user.write_text("a week of GPU time", encoding="utf-8")
+    before = tree(tmp_path / "hub")
+    assert main(publish_args(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'hub'}: hub.out_dir: refusing to publish into this folder" in err
+    assert "holds no publish_manifest.json" in err and "(found: results)" in err
+    assert tree(tmp_path / "hub") == before  # nothing built, nothing deleted
+
+
+def test_publish_refuses_a_foreign_subfolder_even_with_a_manifest(tmp_path, capsys):
+    make_runs(tmp_path / "runs")
+    assert main(publish_args(tmp_path)) == 0
+    user = tmp_path / "hub" / "results" / "runs" / "x" / "file"
+    user.parent.mkdir(parents=True)
+    user.write_text("mine", encoding="utf-8")
+    before = tree(tmp_path / "hub")
+    assert main(publish_args(tmp_path)) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'hub' / 'results'}: hub.out_dir: refusing to replace this folder: it is not a 'results' " \
+           "folder built by `publish` (found: runs/x/file)" in err
+    assert tree(tmp_path / "hub") == before
+
+
+def test_publish_refuses_the_current_directory(tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    make_runs(work / "results" / "runs")
+    (work / "results" / "llm_cache.sqlite").write_bytes(b"cache")
+    monkeypatch.chdir(work)
+    before = tree(tmp_path)
+    for out_dir in (".", "..", str(work)):
+        assert main(["publish", "paths.results_dir=results/runs", f"hub.out_dir={out_dir}"]) == 2, out_dir
+        assert "refusing to replace the current directory or one of its parents" in capsys.readouterr().err
+    assert tree(tmp_path) == before
+    (work / "publish_manifest.json").write_text("{}", encoding="utf-8")  # a manifest does not make `.` safe
+    before = tree(tmp_path)
+    assert main(["publish", "paths.results_dir=results/runs", "hub.out_dir=."]) == 2
+    assert tree(tmp_path) == before
+
+
+def test_a_second_publish_into_the_same_out_dir_works(tmp_path):
+    make_runs(tmp_path / "runs")
+    assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/my-tagger", "hub.system=my-tagger")) == 0
+    first = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert (tmp_path / "hub" / "model_card" / "model-index.yaml").is_file()
+    write_run(tmp_path / "runs", "rules", "rules", True, "20250301T120000Z-ffff6666", 2)
+    assert main(publish_args(tmp_path)) == 0
+    second = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert second["latest"]["rules"] == "rules/20250301T120000Z-ffff6666" != first["latest"]["rules"]
+    assert sorted(p.name for p in (tmp_path / "hub").iterdir()) == ["dataset", "publish_manifest.json", "results"]
+
+
+# --- runs are selected like the leaderboard selects them ------------------------------------------
+
+def make_stale(run_dir: Path) -> None:
+    """Rewrite a run as if scored against an older gold version."""
+    for name in ("metrics.json", "manifest.json"):
+        doc = json.loads((run_dir / name).read_text())
+        doc["gold_sha256"] = "f" * 64
+        (run_dir / name).write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_latest_is_the_newest_run_against_the_current_gold(tmp_path, capsys):
+    from datasets import load_dataset
+    from huggingface_hub import DatasetCard
+
+    from benchmark.leaderboard.collect import collect
+
+    make_runs(tmp_path / "runs")
+    newer = write_run(tmp_path / "runs", "rules", "rules", True, "20250305T000000Z-9999aaaa", 5)
+    make_stale(newer)  # the newest rules run is stale
+    only_stale = write_run(tmp_path / "runs", "old-sys", "old-sys", True, "20250101T000000Z-0000bbbb", 0)
+    make_stale(only_stale)
+    assert main(publish_args(tmp_path, "hub.repo_id=org/q")) == 0
+    out = capsys.readouterr().out
+    assert "note: old-sys: no run against the current gold" in out and "no `latest` split" in out
+    assert "2 run(s) against another gold version published as history splits only" in out
+
+    # The leaderboard would rank rules by its bbbb2222 run; `latest` agrees.
+    chosen = {run.run_dir.name for (label, _), run in collect(tmp_path / "runs", gold_sha256=GOLD_SHA).chosen.items()
+              if label == "rules"}
+    assert chosen == {"20250219T101500Z-bbbb2222"}
+    card = DatasetCard.load(tmp_path / "hub" / "results" / "README.md")
+    configs = {c["config_name"]: {f["split"]: f["path"] for f in c["data_files"]} for c in card.data.configs}
+    assert configs["rules"]["latest"] == configs["rules"]["20250219T101500Z_bbbb2222"]
+    assert "20250305T000000Z_9999aaaa" in configs["rules"]  # history is kept
+    assert list(configs["old-sys"]) == ["20250101T000000Z_0000bbbb"]  # no latest at all
+    assert "**No `latest` split** for `old-sys`" in card.text
+    rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="latest")
+    assert set(rows["run_id"]) == {"rules/20250219T101500Z-bbbb2222"} and set(rows["gold_sha256"]) == {GOLD_SHA}
+    stale_rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="20250305T000000Z_9999aaaa")
+    assert set(stale_rows["gold_sha256"]) == {"f" * 64}
+    manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert manifest["latest"] == {"my-tagger": "my-tagger/20250220T080000Z-dddd4444", "old-sys": None,
+                                  "oracle": "oracle/20250218T093100Z-cccc3333",
+                                  "rules": "rules/20250219T101500Z-bbbb2222"}
+    assert manifest["stale_runs"] == ["old-sys/20250101T000000Z-0000bbbb", "rules/20250305T000000Z-9999aaaa"]
+
+
+def test_model_card_entries_never_come_from_a_stale_run(tmp_path, capsys):
+    make_runs(tmp_path / "runs")
+    make_stale(write_run(tmp_path / "runs", "old-sys", "old-sys", True, "20250101T000000Z-0000bbbb", 0))
+    assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/old", "hub.system=old-sys")) == 2
+    assert "old-sys has no run against the current gold" in capsys.readouterr().err
+    stale = write_run(tmp_path / "runs", "rules", "rules", True, "20250305T000000Z-9999aaaa", 5)
+    make_stale(stale)
+    assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/r", "hub.system=rules",
+                             "hub.run=20250305T000000Z-9999aaaa")) == 2
+    assert "was scored against another gold" in capsys.readouterr().err
+    assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/r", "hub.system=rules")) == 0
+    manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert manifest["model_card"]["run_id"] == "rules/20250219T101500Z-bbbb2222"
+
+
+def test_broken_run_folders_are_skipped_with_a_note(tmp_path, capsys):
+    from datasets import load_dataset
+
+    from benchmark.leaderboard.collect import collect
+
+    make_runs(tmp_path / "runs")
+    truncated = tmp_path / "runs" / "rules" / "20250301T000000Z-ffff6666"
+    truncated.mkdir()
+    (truncated / "metrics.json").write_text('{"system": "rules", "tasks": {"stance": [{"na', encoding="utf-8")
+    incomplete = write_run(tmp_path / "runs", "oracle", "oracle", False, "20250302T000000Z-eeee7777", 1)
+    doc = json.loads((incomplete / "metrics.json").read_text())
+    del doc["gold_sha256"]
+    (incomplete / "metrics.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert main(publish_args(tmp_path)) == 0
+    out = capsys.readouterr().out
+    notes = [line for line in out.splitlines() if line.startswith("note: skipped run folder")]
+    assert len(notes) == 2
+    assert notes[0].startswith(f"note: skipped run folder {incomplete}: ") and "gold_sha256: missing" in notes[0]
+    assert notes[1].startswith(f"note: skipped run folder {truncated}: ") and "not valid JSON" in notes[1]
+    manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert [s["path"] for s in manifest["skipped"]] == [str(incomplete), str(truncated)]
+    # Exactly the folders the leaderboard skips.
+    assert sorted(str(p) for p, _ in collect(tmp_path / "runs", gold_sha256=GOLD_SHA).skipped) == \
+           [s["path"] for s in manifest["skipped"]]
+    assert manifest["runs"]["rules"] == [f"rules/{n}" for n in RUNS["rules"][2]]
+    rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="latest")
+    assert set(rows["run_id"]) == {"rules/20250219T101500Z-bbbb2222"}
+
+
+def test_a_run_missing_what_the_results_rows_need_is_skipped(tmp_path):
+    make_runs(tmp_path / "runs")
+    d = write_run(tmp_path / "runs", "rules", "rules", True, "20250301T000000Z-ffff6666", 2)
+    doc = json.loads((d / "metrics.json").read_text())
+    del doc["tasks"]["stance"][0]["signature"]
+    (d / "metrics.json").write_text(json.dumps(doc), encoding="utf-8")
+    runs = discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA)
+    assert [(p, why) for p, why in runs.skipped] == [
+        (d, f"{d / 'metrics.json'}: tasks.stance[0]: missing key 'signature'")]
+    assert runs.latest("rules").run_name == "20250219T101500Z-bbbb2222"

@@ -5,6 +5,12 @@ Everything is written into a hidden staging folder next to the final ones
 so a failure never leaves a half-written ``dataset/`` or ``results/`` that a
 later upload could pick up.  The publish manifest is written the same way
 (temporary file, then ``os.replace``).
+
+Publish replaces ``dataset/``, ``results/`` and ``model_card/`` wholesale, so
+``<out_dir>`` must be empty, new, or an earlier publish's (it holds
+``publish_manifest.json``), and each of those folders must hold only what
+publish writes (:mod:`.guard`); this is checked before anything is built and
+again just before the swap.
 """
 
 from __future__ import annotations
@@ -18,10 +24,10 @@ from typing import Any
 
 from ..atomic import stage_dir, write_text_atomic
 from ..schema import Corpus
-from .runs import RunRecord
+from .guard import STAGE_PREFIX, check_publish_out_dir
+from .runs import RunRecord, RunSet
 
 FOLDERS = ("dataset", "results", "model_card")
-MANIFEST = "publish_manifest.json"
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class BuiltFolders:
         return self.folder(name).is_dir()
 
 
-def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunRecord]], out_dir: Path,
+def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
                       pretty_name: str, evaluation_framework: str, dataset_repo_id: str | None,
                       results_repo_id: str | None, results_license: str, leaderboard_dir: Path | None,
                       include_run_files: bool, model: dict[str, Any] | None = None) -> BuiltFolders:
@@ -52,15 +58,17 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunReco
     ``model`` holds the keyword arguments of
     :func:`~benchmark.publish.model_card.write_model_card_files` plus ``run``.
     Folders from an earlier publish that this one does not build are removed,
-    so ``<out_dir>`` always shows exactly one publish.
+    so ``<out_dir>`` always shows exactly one publish.  A foreign ``<out_dir>``
+    raises :class:`~benchmark.errors.InputError` before anything is written.
     """
     from .dataset_folder import write_dataset_folder
     from .model_card import write_model_card_files
     from .results_folder import write_results_folder
 
     out_dir = Path(out_dir)
+    check_publish_out_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = stage_dir(out_dir, ".stage-")
+    stage = stage_dir(out_dir, STAGE_PREFIX)
     try:
         dataset_rows = write_dataset_folder(corpus, stage / "dataset", card=card, name=pretty_name,
                                             evaluation_framework=evaluation_framework,
@@ -76,6 +84,7 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: dict[str, list[RunReco
             model = dict(model)
             run = model.pop("run")
             write_model_card_files(run, stage / "model_card", **model)
+        check_publish_out_dir(out_dir)  # again: something may have appeared while we built
         old = stage / ".old"
         old.mkdir()
         for name in FOLDERS:

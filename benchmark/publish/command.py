@@ -1,8 +1,11 @@
 """``python -m benchmark publish [hub.key=value …]``: build, list, upload, record.
 
 1. Settings: ``configs/hub/default.yaml`` + overrides (:mod:`.config`).
-2. Build ``<out_dir>/dataset``, ``<out_dir>/results`` and, for a system that is
-   a Hub model, ``<out_dir>/model_card`` (:mod:`.build`).
+2. Refuse a ``hub.out_dir`` that publish did not build (:mod:`.guard`), then
+   read the run folders as the leaderboard does (:mod:`.runs`: unreadable ones
+   are skipped with a note) and build ``<out_dir>/dataset``,
+   ``<out_dir>/results`` and, for a system that is a Hub model,
+   ``<out_dir>/model_card`` (:mod:`.build`).
 3. Dry run (no token, no repo id, or ``hub.dry_run=true``): list every file
    that would be uploaded.  Otherwise upload each repo in one commit
    (:mod:`.upload`), dataset first.
@@ -21,9 +24,10 @@ from typing import Any
 
 from ..errors import ConfigError, InputError
 from ..registry import unknown_name_message
-from .build import MANIFEST, BuiltFolders, build_hub_folders, write_json_atomic
+from .build import BuiltFolders, build_hub_folders, write_json_atomic
 from .config import PublishSettings, load_settings
-from .runs import RunRecord, discover_runs
+from .guard import MANIFEST, check_publish_out_dir
+from .runs import RunRecord, RunSet, discover_runs
 from .upload import PublishError, check_token_absent, commit_folder, list_files, make_client, resolve_token
 
 NO_TOKEN = "no token found: set HF_TOKEN or run `hf auth login`"
@@ -52,18 +56,33 @@ def _mode(settings: PublishSettings, token: str | None) -> tuple[bool, str]:
     return False, "token and repo ids present"
 
 
-def _model_run(settings: PublishSettings, runs: dict[str, list[RunRecord]]) -> RunRecord | None:
+def _model_run(settings: PublishSettings, runs: RunSet) -> RunRecord | None:
+    """The run the model-card entries report: ``hub.run``, else the system's ``latest``.
+
+    Entries describe the current benchmark dataset, so a run scored against
+    another gold version is refused.
+    """
     if settings.system is None:
         return None
-    if settings.system not in runs:
-        raise ConfigError(unknown_name_message("system with runs", settings.system, runs), field="hub.system")
-    records = runs[settings.system]
+    if settings.system not in runs.by_system:
+        raise ConfigError(unknown_name_message("system with readable runs", settings.system, runs.by_system),
+                          field="hub.system")
+    current = runs.gold_sha256[:12]
     if settings.run is None:
-        return records[-1]
-    by_name = {r.run_name: r for r in records}
+        run = runs.latest(settings.system)
+        if run is None:
+            raise ConfigError(f"{settings.system} has no run against the current gold ({current}); run it again "
+                              "before writing model-card entries", field="hub.system")
+        return run
+    by_name = {r.run_name: r for r in runs.by_system[settings.system]}
     if settings.run not in by_name:
         raise ConfigError(unknown_name_message(f"run of {settings.system}", settings.run, by_name), field="hub.run")
-    return by_name[settings.run]
+    run = by_name[settings.run]
+    if run.gold_sha256 != runs.gold_sha256:
+        raise ConfigError(f"{run.run_id} was scored against another gold ({run.gold_sha256[:12]}, current "
+                          f"{current}); model-card entries must come from a run against the current gold",
+                          field="hub.run")
+    return run
 
 
 def _model_kwargs(settings: PublishSettings, run: RunRecord | None, pretty_name: str,
@@ -108,7 +127,10 @@ def _manifest(settings, built, repos, *, dry_run: bool, why: str, corpus, runs) 
         "created_utc": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "dry_run": dry_run, "mode": why, "benchmark_version": __version__, "gold_sha256": corpus.sha256,
         "settings": settings.resolved(),
-        "runs": {system: [r.run_id for r in records] for system, records in runs.items()},
+        "runs": {system: [r.run_id for r in records] for system, records in runs.by_system.items()},
+        "latest": {system: (r.run_id if (r := runs.latest(system)) else None) for system in runs.by_system},
+        "stale_runs": [r.run_id for r in runs.stale()],
+        "skipped": [{"path": str(path), "reason": why} for path, why in runs.skipped],
         "repos": [{k: v for k, v in r.items() if not k.startswith("_")} for r in repos],
         "model_card": card,
     }
@@ -127,6 +149,18 @@ def _print_listing(repos: list[dict[str, Any]], built: BuiltFolders, settings: P
             print(f"  {f.size:>12,}  {built.folder('model_card') / f.path_in_repo}")
 
 
+def _print_run_notes(runs: RunSet) -> None:
+    """One line per skipped folder, and per system without a ``latest`` split."""
+    for path, why in runs.skipped:
+        print(f"note: skipped run folder {path}: {why}")
+    stale = runs.stale()
+    if stale:
+        print(f"note: {len(stale)} run(s) against another gold version published as history splits only")
+    for system in runs.by_system:
+        if runs.latest(system) is None:
+            print(f"note: {system}: no run against the current gold ({runs.gold_sha256[:12]}), so no `latest` split")
+
+
 def publish(settings: PublishSettings) -> int:
     """Build the Hub folders and upload them when a token and repo ids are present."""
     from ..card import card_metadata, dataset_card
@@ -136,15 +170,17 @@ def publish(settings: PublishSettings) -> int:
     if token and token in json.dumps(settings.resolved()):
         raise ConfigError("a setting contains the Hub token; tokens only come from HF_TOKEN or `hf auth login`")
     dry_run, why = _mode(settings, token)
+    out_dir = Path(settings.out_dir)
+    check_publish_out_dir(out_dir)  # before anything is read or built
     data_dir = Path(settings.data_dir) if settings.data_dir else default_data_dir()
     corpus = load_corpus(data_dir)
     pretty_name = str(card_metadata(corpus)["pretty_name"])
-    runs = discover_runs(Path(settings.results_dir), systems=settings.systems)
+    runs = discover_runs(Path(settings.results_dir), gold_sha256=corpus.sha256, systems=settings.systems)
+    _print_run_notes(runs)
     if not runs and settings.results_repo_id and not dry_run:
         raise InputError("no finished run folders to publish (run `python -m benchmark run` first)",
                          file=settings.results_dir)
     model_run = _model_run(settings, runs)
-    out_dir = Path(settings.out_dir)
     built = build_hub_folders(
         corpus=corpus, card=dataset_card(corpus, data_dir=data_dir), runs=runs, out_dir=out_dir,
         pretty_name=pretty_name, evaluation_framework=settings.evaluation_framework,
@@ -181,7 +217,7 @@ def _upload(settings, built, repos, *, token, why, corpus, runs, model_run, pret
             r["status"] = "not_requested"
     for i, r in enumerate(targets):
         message = (f"Publish gold {corpus.sha256[:12]}" if r["role"] == "dataset"
-                   else f"Publish results: {sum(len(v) for v in runs.values())} run(s) of {len(runs)} system(s)")
+                   else f"Publish results: {runs.n_runs()} run(s) of {len(runs.by_system)} system(s)")
         try:
             rec = commit_folder(api, repo_id=r["repo_id"], folder=built.folder(r["role"]), files=r["_files"],
                                 private=settings.private, commit_message=message, token=token)

@@ -8,8 +8,10 @@ Layout (the lm-evaluation-harness / lighteval "details" convention)::
     runs/<system>/<run>/…           the run folders themselves (optional)
 
 The ``latest`` split of a system points at the same Parquet file as its
-newest run, so nothing is stored twice and ``latest`` can never disagree
-with the run it names.
+newest run against the *current* gold (the run the leaderboard would use), so
+nothing is stored twice and ``latest`` can never disagree with the run it
+names.  Runs against another gold version keep their own splits (history);
+a system with no run against the current gold has no ``latest`` split.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 import yaml
 
 from ..scoring.signature import parse_signature
-from .runs import LATEST, RunRecord, result_rows
+from .runs import LATEST, RunSet, result_rows
 
 LEADERBOARD_FILES = ("leaderboard.md", "leaderboard.csv", "leaderboard.json", "leaderboard.html")
 
@@ -62,13 +64,15 @@ def arrow_schema():
     return pa.schema([(name, types[kind]) for name, kind, _ in COLUMNS])
 
 
-def card_metadata(runs: dict[str, list[RunRecord]], *, license_id: str, pretty_name: str,
+def card_metadata(runs: RunSet, *, license_id: str, pretty_name: str,
                   dataset_repo_id: str | None) -> dict[str, Any]:
     """The card's YAML metadata: license, tags and one ``configs`` entry per system."""
     configs = []
-    for system, records in runs.items():
+    for system, records in runs.by_system.items():
         files = [{"split": r.split, "path": f"data/{system}/{r.split}.parquet"} for r in records]
-        files.append({"split": LATEST, "path": files[-1]["path"]})
+        latest = runs.latest(system)
+        if latest is not None:
+            files.append({"split": LATEST, "path": f"data/{system}/{latest.split}.parquet"})
         configs.append({"config_name": system, "data_files": files})
     meta: dict[str, Any] = {
         "pretty_name": pretty_name,
@@ -83,8 +87,8 @@ def card_metadata(runs: dict[str, list[RunRecord]], *, license_id: str, pretty_n
     return meta
 
 
-def _signature_section(runs: dict[str, list[RunRecord]]) -> str:
-    example = next((r.metrics["tasks"][t][0]["signature"] for rs in runs.values() for r in rs
+def _signature_section(runs: RunSet) -> str:
+    example = next((r.metrics["tasks"][t][0]["signature"] for rs in runs.by_system.values() for r in rs
                     for t in r.metrics["tasks"] if r.metrics["tasks"][t]), None)
     text = """## Reading a signature
 A signature lists, in one line, the metric and every setting that changes its
@@ -104,18 +108,29 @@ into a dict.
     return text
 
 
-def results_card(runs: dict[str, list[RunRecord]], *, license_id: str, pretty_name: str,
+def results_card(runs: RunSet, *, license_id: str, pretty_name: str,
                  dataset_repo_id: str | None, leaderboard: tuple[str, ...], run_files: bool) -> str:
     """The ``README.md`` text of the results repo."""
     meta = card_metadata(runs, license_id=license_id, pretty_name=pretty_name, dataset_repo_id=dataset_repo_id)
     gold = f"[`{dataset_repo_id}`](https://huggingface.co/datasets/{dataset_repo_id})" if dataset_repo_id else "the gold"
-    first = next(iter(runs), "<system>")
+    first = next((s for s in runs.by_system if runs.latest(s) is not None), "<system>")
     rows = []
-    for system, records in runs.items():
-        latest = records[-1]
-        shas = sorted({str(r.metrics.get("gold_sha256", ""))[:12] for r in records})
-        rows.append(f"| `{system}` | {latest.label} | {'yes' if latest.ranked else 'no (sanity check)'} | "
-                    f"{len(records)} | `{latest.split}` | {', '.join(f'`{s}`' for s in shas)} |")
+    without = []
+    for system, records in runs.by_system.items():
+        latest = runs.latest(system)
+        newest = latest or records[-1]
+        shas = sorted({r.gold_sha256[:12] for r in records})
+        rows.append(f"| `{system}` | {newest.label} | {'yes' if newest.ranked else 'no (sanity check)'} | "
+                    f"{len(records)} | {f'`{latest.split}`' if latest else 'none'} | "
+                    f"{', '.join(f'`{s}`' for s in shas)} |")
+        if latest is None:
+            without.append(f"`{system}`")
+    current = runs.gold_sha256[:12]
+    no_latest = ""
+    if without:
+        whose = "its" if len(without) == 1 else "their"
+        no_latest = (f"\n**No `latest` split** for {', '.join(without)}: none of {whose} runs was scored "
+                     f"against the current gold (`{current}`); {whose} runs are kept as history splits only.\n")
     columns = "\n".join(f"| `{name}` | {kind} | {doc} |" for name, kind, doc in COLUMNS)
     body = f"""# {pretty_name}
 
@@ -125,7 +140,8 @@ every number. Written by `python -m benchmark publish`.
 
 - **Configs**: one per system.
 - **Splits**: one per run (the run folder name, made a legal split name), plus
-  `latest`, the system's newest run.
+  `latest`, the system's newest run against the current gold (`{runs.gold_sha256[:12]}`), the
+  run the leaderboard uses. Runs against an older gold stay as history splits.
 
 ```python
 from datasets import load_dataset
@@ -140,7 +156,7 @@ Tasks a system did not attempt have no rows (never zeros). Values are on the
 | config | label | ranked | runs | latest | gold (sha256[:12]) |
 |---|---|---|---|---|---|
 {chr(10).join(rows)}
-
+{no_latest}
 ## Columns
 | column | type | meaning |
 |---|---|---|
@@ -158,7 +174,7 @@ Tasks a system did not attempt have no rows (never zeros). Values are on the
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
 
 
-def write_results_folder(runs: dict[str, list[RunRecord]], out: Path, *, license_id: str, pretty_name: str,
+def write_results_folder(runs: RunSet, out: Path, *, license_id: str, pretty_name: str,
                          dataset_repo_id: str | None, leaderboard_dir: Path | None,
                          include_run_files: bool) -> dict[str, dict[str, int]]:
     """Write the results dataset into ``out`` (a fresh folder); return rows per system and split."""
@@ -169,7 +185,7 @@ def write_results_folder(runs: dict[str, list[RunRecord]], out: Path, *, license
     out.mkdir(parents=True, exist_ok=True)
     schema = arrow_schema()
     counts: dict[str, dict[str, int]] = {}
-    for system, records in runs.items():
+    for system, records in runs.by_system.items():
         counts[system] = {}
         for r in records:
             rows = result_rows(r)
@@ -179,7 +195,9 @@ def write_results_folder(runs: dict[str, list[RunRecord]], out: Path, *, license
             counts[system][r.split] = len(rows)
             if include_run_files:
                 shutil.copytree(r.path, out / "runs" / system / r.run_name)
-        counts[system][LATEST] = counts[system][records[-1].split]
+        latest = runs.latest(system)
+        if latest is not None:
+            counts[system][LATEST] = counts[system][latest.split]
     copied = []
     if leaderboard_dir is not None:
         for name in LEADERBOARD_FILES:

@@ -6,6 +6,12 @@ them into place only when complete, so hidden (dot) folders are skipped.
 Each run becomes one *split* of the results dataset; the split name is the
 run folder name made legal for the Hub (``\\w+(\\.\\w+)*``, kept to ASCII).
 
+Runs are found, read and ordered exactly as the leaderboard does
+(:mod:`benchmark.leaderboard.collect`): a folder that cannot be read is
+skipped with its reason, and a run against another gold version is *stale*.
+Stale runs are still published as splits (the history), but a system's
+``latest`` split only ever names its newest run against the current gold.
+
 Examples
 --------
 >>> split_name("20250218T093000Z-ab12cd34")
@@ -29,7 +35,7 @@ from ..errors import ConfigError, InputError
 from ..registry import unknown_name_message
 
 LATEST = "latest"
-"""Extra split of every system config: a copy of its newest run's rows."""
+"""Extra split of a system config: its newest run against the current gold (absent if it has none)."""
 _STAMP_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z")
 
 
@@ -94,6 +100,11 @@ class RunRecord:
         return iso_from_stamp(stamp) or iso_from_stamp(self.run_name) or stamp
 
     @property
+    def gold_sha256(self) -> str:
+        """Checksum of the gold the run was scored against (``metrics.json``)."""
+        return str(self.metrics.get("gold_sha256") or "")
+
+    @property
     def ranked(self) -> bool:
         return bool(self.metrics.get("ranked", True))
 
@@ -105,64 +116,100 @@ class RunRecord:
 def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"not valid JSON: {exc}", file=str(path)) from None
     if not isinstance(data, dict):
         raise InputError(f"expected a JSON object, got {type(data).__name__}", file=str(path))
     return data
 
 
 def _check_metrics(data: dict[str, Any], path: Path) -> None:
-    tasks = data.get("tasks")
-    if not isinstance(tasks, dict):
-        raise InputError("missing 'tasks' object", file=str(path), field="tasks")
-    for task, ms in tasks.items():
-        if not isinstance(ms, list):
-            raise InputError("expected a list of metrics", file=str(path), field=f"tasks.{task}")
+    """What :func:`result_rows` needs beyond what the leaderboard checks: every metric's keys."""
+    for task, ms in data["tasks"].items():
         for i, m in enumerate(ms):
             for key in ("name", "value", "signature", "n_items"):
-                if not isinstance(m, dict) or key not in m:
+                if key not in m:
                     raise InputError(f"missing key {key!r}", file=str(path), field=f"tasks.{task}[{i}]")
 
 
-def discover_runs(results_dir: Path, *, systems: tuple[str, ...] | None = None) -> dict[str, list[RunRecord]]:
-    """System folder → its finished runs, oldest first (newest is ``[-1]``).
+@dataclass(frozen=True)
+class RunSet:
+    """The run folders to publish, read and selected the way the leaderboard does."""
 
+    by_system: dict[str, tuple[RunRecord, ...]]
+    """System folder → its readable runs, oldest first (every gold version: the history)."""
+    gold_sha256: str
+    """The current gold; ``latest`` only ever names a run scored against it."""
+    skipped: tuple[tuple[Path, str], ...] = ()
+    """Run folders that could not be read, with the reason (never published)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.by_system)
+
+    def latest(self, system: str) -> RunRecord | None:
+        """The newest run of ``system`` against the current gold (``None`` when it has none)."""
+        current = [r for r in self.by_system[system] if r.gold_sha256 == self.gold_sha256]
+        return current[-1] if current else None
+
+    def stale(self) -> list[RunRecord]:
+        """Runs against another gold version (published as history splits, never as ``latest``)."""
+        return [r for rs in self.by_system.values() for r in rs if r.gold_sha256 != self.gold_sha256]
+
+    def n_runs(self) -> int:
+        return sum(len(rs) for rs in self.by_system.values())
+
+
+def discover_runs(results_dir: Path, *, gold_sha256: str, systems: tuple[str, ...] | None = None) -> RunSet:
+    """Read the run folders ``<results_dir>/<system>/<run>/`` as the leaderboard does.
+
+    Folders are found and read by :mod:`benchmark.leaderboard.collect`
+    (``find_run_dirs``, ``read_run``) and ordered by its ``Run.order_key``
+    (start stamp, ``-N`` suffix, name), so "newest" means the same in both.  A
+    folder either cannot read, or whose metrics lack a key the results rows
+    need, is skipped with its reason instead of aborting the publish.
     Unknown names in ``systems`` raise :class:`ConfigError` with a suggestion.
     """
+    from ..leaderboard.collect import find_run_dirs, read_run
+
     results_dir = Path(results_dir)
     found: dict[str, list[Path]] = {}
+    skipped: list[tuple[Path, str]] = []
     if results_dir.is_dir():
-        for sys_dir in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            runs = sorted(p for p in sys_dir.iterdir()
-                          if p.is_dir() and not p.name.startswith(".") and (p / "metrics.json").is_file())
-            if runs:
-                found[sys_dir.name] = runs
+        for p in find_run_dirs(results_dir):
+            parts = p.relative_to(results_dir).parts
+            if len(parts) != 2:
+                skipped.append((p, f"not at <system>/<run> under {results_dir}"))
+                continue
+            found.setdefault(parts[0], []).append(p)
     if systems is not None:
         for name in systems:
             if name not in found:
                 raise ConfigError(unknown_name_message(f"system with runs under {results_dir}", name, found),
                                   field="hub.systems")
         found = {name: found[name] for name in systems}
-    out: dict[str, list[RunRecord]] = {}
-    for system, paths in found.items():
+        wanted = {(name,) for name in systems}
+        skipped = [(p, why) for p, why in skipped if p.relative_to(results_dir).parts[:1] in wanted]
+    out: dict[str, tuple[RunRecord, ...]] = {}
+    for system, paths in sorted(found.items()):
         loaded = []
         for p in paths:
-            metrics = _read_json(p / "metrics.json")
-            _check_metrics(metrics, p / "metrics.json")
-            manifest = _read_json(p / "manifest.json") if (p / "manifest.json").is_file() else {}
-            loaded.append((p, metrics, manifest))
-        # Folder names start with a UTC stamp, so name order is time order;
-        # the manifest's own start time wins when present.
-        loaded.sort(key=lambda t: (iso_from_stamp(str(t[2].get("started_utc") or "")) or iso_from_stamp(t[0].name)
-                                   or "", t[0].name))
-        splits = unique_split_names(p.name for p, _, _ in loaded)
-        out[system] = [
-            RunRecord(system=system, label=str(m.get("system") or system), run_name=p.name, split=s,
-                      path=p, metrics=m, manifest=man)
-            for (p, m, man), s in zip(loaded, splits)
-        ]
-    return out
+            try:
+                run = read_run(p)  # the leaderboard's reader: same checks, same ordering stamp
+                metrics = _read_json(p / "metrics.json")
+                _check_metrics(metrics, p / "metrics.json")
+                manifest = _read_json(p / "manifest.json") if (p / "manifest.json").is_file() else {}
+            except InputError as exc:
+                skipped.append((p, str(exc)))
+                continue
+            loaded.append((run, p, metrics, manifest))
+        loaded.sort(key=lambda t: t[0].order_key)
+        splits = unique_split_names(p.name for _, p, _, _ in loaded)
+        records = tuple(RunRecord(system=system, label=run.label, run_name=p.name, split=s, path=p,
+                                  metrics=m, manifest=man)
+                        for (run, p, m, man), s in zip(loaded, splits))
+        if records:
+            out[system] = records
+    return RunSet(by_system=out, gold_sha256=gold_sha256, skipped=tuple(sorted(skipped)))
 
 
 def _versions(manifest: dict[str, Any]) -> dict[str, Any]:
