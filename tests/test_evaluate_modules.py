@@ -95,6 +95,7 @@ def loaded(tmp_path_factory):
 def test_quote_spans_equals_core(loaded, scheme):
     data, out = loaded
     core = _core_spans(data, scheme, labelled=False)
+    assert out["spans"][scheme].pop("signature").startswith(f"quote_spans|scheme:{scheme}|")
     assert out["spans"][scheme] == pytest.approx(core)
     assert core["POS"] > 0 and core["ACT"] > 0
 
@@ -102,12 +103,14 @@ def test_quote_spans_equals_core(loaded, scheme):
 @pytest.mark.parametrize("scheme", ["strict", "type"])
 def test_quote_spans_labelled_equals_core(loaded, scheme):
     data, out = loaded
+    assert out["labelled"][scheme].pop("signature").startswith(f"quote_spans|scheme:{scheme}|")
     assert out["labelled"][scheme] == pytest.approx(_core_spans(data, scheme, labelled=True))
 
 
 def test_stance_favg_equals_core(loaded):
     data, out = loaded
     pred = [p or None for p in data["stance_pred"]]
+    assert out["stance"].pop("signature").startswith("stance_f_avg|")
     assert out["stance"] == stance_scores(gold=data["stance_gold"], pred=pred)  # exact through JSON
     core = stance_scores(gold=data["stance_gold"], pred=pred, targets=data["targets"])
     assert out["per_target"]["f_avg_per_target"] == pytest.approx(core["f_avg_per_target"])

@@ -26,6 +26,8 @@ Examples
 >>> out = metric.compute(predictions=[[[[0, 5]]]], references=[[[[0, 10]]]], scheme="proportional")
 >>> out["precision"], out["recall"], round(out["f1"], 4)
 (1.0, 0.5, 0.6667)
+>>> out["signature"].split("|")[:4]
+['quote_spans', 'scheme:proportional', 'level:char', 'norm:none']
 >>> labelled = evaluate.load(os.path.dirname(os.path.abspath(__file__)), "labelled")
 >>> labelled.compute(predictions=[[[[0, 5]], [[20, 30]]]], references=[[[[0, 10]], [[20, 30]]]],
 ...                  prediction_labels=[["lavrov", "bruce"]], reference_labels=[["lavrov", "trump"]],
@@ -38,6 +40,7 @@ import evaluate
 import numpy as np
 
 from benchmark.schema import Span
+from benchmark.scoring.signature import package_version
 from benchmark.scoring.spans import SCHEMES, SpanSet, align, categories, prf, span_item_stats
 
 _DESCRIPTION = (
@@ -100,4 +103,7 @@ class QuoteSpans(evaluate.Metric):
         p, r, f = prf(total, scheme)
         out = {k: (None if np.isnan(v[0]) else float(v[0])) for k, v in (("precision", p), ("recall", r), ("f1", f))}
         out.update(categories(total, scheme))
+        # The same settings string as the harness's metrics, minus the bootstrap and gold fields.
+        out["signature"] = "|".join([f"quote_spans|scheme:{scheme}|level:char|norm:none",
+                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "numpy", "scipy"))])
         return out

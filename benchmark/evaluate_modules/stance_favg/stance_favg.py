@@ -20,11 +20,14 @@ Examples
 ...                      references=["FAVOR", "AGAINST", "NONE", "FAVOR"])
 >>> out["f_avg"], out["f_favor"], out["f_against"]
 (0.25, 0.5, 0.0)
+>>> out["signature"].split("|")[:2]
+['stance_f_avg', 'labels:FAVOR,AGAINST,NONE']
 """
 
 import datasets
 import evaluate
 
+from benchmark.scoring.signature import package_version
 from benchmark.scoring.stance import stance_scores
 
 _DESCRIPTION = "SemEval-2016 stance F_avg = (F_FAVOR + F_AGAINST)/2, StanceEval per-target F_avg and 3-class macro F1."
@@ -66,4 +69,7 @@ class StanceFavg(evaluate.Metric):
         )
 
     def _compute(self, predictions, references, targets=None):
-        return stance_scores(gold=list(references), pred=[p or None for p in predictions], targets=targets)
+        out = stance_scores(gold=list(references), pred=[p or None for p in predictions], targets=targets)
+        out["signature"] = "|".join(["stance_f_avg|labels:FAVOR,AGAINST,NONE|undefined:skip",
+                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "sklearn"))])
+        return out
