@@ -11,9 +11,11 @@ matched (a :class:`~benchmark.predictions.Alignment`):
 
 1. ``exact``: the query, stripped of surrounding whitespace, quotation marks
    and clause punctuation (:data:`STRIP_CHARS`), occurs verbatim; score 100.
-2. ``normalized``: it occurs in the ``ar-norm-v1`` view of both strings
-   (:mod:`benchmark.normalize`: hamza forms, ``ى``/``ي``, ``ة``/``ه``,
-   diacritics, tatweel, quotation marks, whitespace), mapped back; score 100.
+2. ``normalized``: it occurs in the normalised view of both strings
+   (:mod:`benchmark.normalize`, version
+   :data:`~benchmark.normalize.NORMALIZATION_VERSION`: alef forms, hamza
+   seats, ``ى``/``ي``, ``ة``/``ه``, diacritics, tatweel, quotation marks,
+   whitespace), mapped back; score 100.
 3. ``fuzzy``: :func:`rapidfuzz.fuzz.partial_ratio_alignment` of the
    normalised query against the normalised text scores at least
    ``fuzzy_threshold`` (default :data:`FUZZY_THRESHOLD` = 90).  The score
@@ -235,8 +237,8 @@ def align_text(
 
 
 def name_key(name: str) -> str:
-    """Matching key of a name: ``ar-norm-v1``, casefolded, without Latin
-    diacritics or punctuation, single spaces.
+    """Matching key of a name: normalised (:mod:`benchmark.normalize`),
+    casefolded, without Latin diacritics or punctuation, single spaces.
 
     >>> name_key("Sergéi  Lavrov.") == name_key("sergei lavrov")
     True

@@ -6,7 +6,7 @@ string a system returned with the article, both are passed through
 mapped back to half-open ``[start, end)`` offsets of the exact original text.
 
 The operations form one versioned list, :data:`NORMALIZATION_VERSION`
-(``ar-norm-v1``).  Each character of the input is processed on its own, in
+(``ar-norm-v2``).  Each character of the input is processed on its own, in
 this order (so the offset map is exact):
 
 1. characters removed outright: Arabic diacritics U+064B–U+0652 (tanwin,
@@ -20,13 +20,27 @@ this order (so the offset map is exact):
    non-space character (the isolated-diacritic forms U+FE70–U+FE7F) is
    dropped;
 3. one-to-one letter mappings: alef forms ``أ إ آ ٱ`` → ``ا``, alef maqsura
-   ``ى`` → ``ي``, taa marbuta ``ة`` → ``ه``, Persian yeh ``ی`` → ``ي`` and
-   keheh ``ک`` → ``ك``, Arabic-Indic and Persian digits → ASCII digits;
+   ``ى`` → ``ي``, taa marbuta ``ة`` → ``ه``, hamza on a waw or yeh seat
+   ``ؤ ئ`` → ``ء`` (new in ``ar-norm-v2``), Persian yeh ``ی`` → ``ي`` and
+   keheh ``ک`` → ``ك``, Arabic-Indic and Persian digits → ASCII digits.
+   The one exception to "each character on its own": a combining hamza
+   above (U+0654), removed by step 1, turns a directly preceding ``و`` or
+   ``ي`` into ``ء``, since ``و`` + U+0654 is the decomposed spelling of ``ؤ``
+   (and ``ي`` + U+0654 of ``ئ``); the offset map stays one-to-one;
 4. every quotation mark (``" ' « » “ ” „ ‟ ‘ ’ ‚ ‛ ‹ ›``) → ``"``;
 5. every run of whitespace (``str.isspace``) → one ``" "``.
 
 We follow camel-tools in mapping ``ى`` → ``ي`` (pyarabic maps it to ``ا``);
 the two must never be mixed, hence the version string.
+
+Versions: ``ar-norm-v1`` had steps 1–5 without the ``ؤ ئ`` mapping.
+``ar-norm-v2`` adds it because the seat of a medial hamza is a common
+spelling variant (Egyptian «المسئولون», «شئون» for «المسؤولون», «شؤون»):
+both seats fold to the bare hamza, as pyarabic's ``normalize_hamza`` and
+OpenITI's light normalisation do for these two letters.  Mapping ``ؤ`` → ``و`` and ``ئ`` → ``ي``
+instead (dropping the hamza) would not make the two seats equal.  Alef
+forms keep folding to ``ا``, as in Arabic IR (Larkey's light stemmer,
+Lucene's ``ArabicNormalizer``), so ``أ``/``ء`` stay distinct.
 
 Examples
 --------
@@ -40,6 +54,8 @@ Examples
 'إنّ'
 >>> normalize("مُهِمَّة  جداً")
 'مهمه جدا'
+>>> normalize("المسئولون") == normalize("المسؤولون") == "المسءولون"
+True
 """
 
 from __future__ import annotations
@@ -49,7 +65,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-NORMALIZATION_VERSION = "ar-norm-v1"
+NORMALIZATION_VERSION = "ar-norm-v2"
+"""The version of the operation list below; recorded wherever a match depends on it."""
 
 #: Characters removed by step 1 (besides every category ``Cf`` character).
 REMOVED_CHARS = frozenset(
@@ -64,11 +81,16 @@ LETTER_MAP = {
     "\u0671": "\u0627",  # ٱ
     "\u0649": "\u064a",  # ى → ي
     "\u0629": "\u0647",  # ة → ه
+    "\u0624": "\u0621",  # ؤ → ء (ar-norm-v2)
+    "\u0626": "\u0621",  # ئ → ء (ar-norm-v2)
     "\u06cc": "\u064a",  # Persian yeh ی → ي
     "\u06a9": "\u0643",  # keheh ک → ك
     **{chr(0x0660 + d): str(d) for d in range(10)},
     **{chr(0x06F0 + d): str(d) for d in range(10)},
 }
+
+_HAMZA_ABOVE = "\u0654"
+_HAMZA_SEATS = frozenset("\u0648\u064a")  # و ي
 
 #: Quotation marks unified to ``"`` by step 4.
 QUOTE_CHARS = frozenset("\"'«»“”„‟‘’‚‛‹›")
@@ -148,7 +170,7 @@ def _is_attached(ch: str) -> bool:
 
 @lru_cache(maxsize=64)
 def normalized_view(text: str) -> NormalizedText:
-    """Apply the ``ar-norm-v1`` operations to ``text``, keeping an offset map.
+    """Apply the ``ar-norm-v2`` operations to ``text``, keeping an offset map.
 
     Parameters
     ----------
@@ -175,6 +197,8 @@ def normalized_view(text: str) -> NormalizedText:
     for i, ch in enumerate(text):
         folded = _fold_char(ch)
         if not folded:
+            if ch == _HAMZA_ABOVE and chars and chars[-1][-1] in _HAMZA_SEATS:
+                chars[-1] = chars[-1][:-1] + "\u0621"  # و/ي + U+0654 spells ؤ/ئ
             continue
         if folded == " ":
             if prev_space:

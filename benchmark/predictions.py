@@ -7,7 +7,8 @@ character offsets into the document text, as in :mod:`benchmark.schema`.
 
 A layer that is ``None`` was **not attempted** and is never scored as zero.
 A text-only prediction that could not be aligned to the document keeps
-``span=None`` (or empty ``content``) and counts as a spurious prediction.
+``span=None`` (or empty ``content``, or ``cue=None`` with
+``cue_unaligned=True``) and counts as a spurious prediction.
 
 Examples
 --------
@@ -74,6 +75,9 @@ class PredQuote:
     """The speaker string exactly as the system gave it."""
     type: str | None = None
     stances: tuple[PredStanceLabel, ...] = ()
+    cue_unaligned: bool = False
+    """A cue was given as text that could not be aligned (``cue`` is then
+    ``None``): it is scored as a spurious cue, not as no cue."""
 
     @property
     def aligned(self) -> bool:

@@ -32,6 +32,7 @@ benchmark.errors.InputError: p.jsonl:1: doc_id: Unknown doc_id 'd11'. Did you me
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from typing import Any, Iterable, Iterator
 from .atomic import write_bytes_atomic
 from .align import FUZZY_THRESHOLD, align_text, resolve_speaker, strip_query
 from .errors import InputError
+from .normalize import NORMALIZATION_VERSION
 from .predictions import (
     Alignment,
     DocPrediction,
@@ -59,6 +61,34 @@ FORMAT_VERSION = 1
 
 TASKS = ("speakers", "quotes", "attribution", "stance", "translations")
 """The optional top-level keys, one per task."""
+
+_NUMBERED = re.compile(r"(\D*)(\d+)")
+
+
+def unknown_id_message(kind: str, value: str, choices: Iterable[str]) -> str:
+    """:func:`~benchmark.registry.unknown_name_message`, trying zero padding first.
+
+    difflib alone suggests ``q31`` for ``q1`` among ``q01 … q33`` (both
+    score 0.8 and the later name wins the tie), so an id whose number
+    matches a gold id's number, ignoring leading zeros and the prefix's
+    case, is suggested first.
+
+    >>> ids = [f"q{i:02d}" for i in range(1, 34)]
+    >>> unknown_id_message("quote id", "q1", ids)[:42]
+    "Unknown quote id 'q1'. Did you mean 'q01'?"
+    >>> unknown_id_message("segment id", "S001", ["s01", "s02"])
+    "Unknown segment id 'S001'. Did you mean 's01'? Available: s01, s02"
+    """
+    names = sorted(choices)
+    m = _NUMBERED.fullmatch(value)
+    if m:
+        prefix, number = m.group(1).casefold(), int(m.group(2))
+        for name in names:
+            n = _NUMBERED.fullmatch(name)
+            if n and n.group(1).casefold() == prefix and int(n.group(2)) == number:
+                return f"Unknown {kind} {value!r}. Did you mean {name!r}? Available: {', '.join(names)}"
+    return unknown_name_message(kind, value, names)
+
 
 class _DocReader:
     """Turns one schema-valid object into a :class:`DocPrediction`."""
@@ -118,7 +148,7 @@ class _DocReader:
 
     def gold_id(self, value: str, choices: list[str], kind: str, field: str) -> str:
         if value not in choices:
-            raise self.fail(field, unknown_name_message(kind, value, choices))
+            raise self.fail(field, unknown_id_message(kind, value, choices))
         return value
 
     def read(self) -> DocPrediction:
@@ -140,13 +170,15 @@ class _DocReader:
             span = self.align(m["text"], f"{field}.text", hint=None, kind="speakers")
         elif (m["start"] is None) != (m["end"] is None):
             raise self.fail(field, f"expected start and end both offsets or both null (an unaligned "
-                            f"mention), got start={m['start']}, end={m['end']}")
+                            f"mention), got start={json.dumps(m['start'])}, end={json.dumps(m['end'])}")
         else:
             span = None if m["start"] is None else self.span([m["start"], m["end"]], field)
         return PredMention(span=span, entity=m.get("entity"))
 
     def quote(self, q: dict[str, Any], field: str) -> PredQuote:
-        cue = self.span(q["cue"], f"{field}.cue") if q.get("cue") is not None else None
+        # "cue": [] is how a written file marks a cue that could not be aligned
+        cue_unaligned = q.get("cue") == []
+        cue = self.span(q["cue"], f"{field}.cue") if q.get("cue") not in (None, []) else None
         source = self.span(q["source"], f"{field}.source") if q.get("source") is not None else None
         if "content" in q:
             content = tuple(self.span(p, f"{field}.content[{j}]") for j, p in enumerate(q["content"]))
@@ -160,7 +192,9 @@ class _DocReader:
         near = content[0].start if content else None
         if q.get("cue_text") is not None:
             cue = self.align(q["cue_text"], f"{field}.cue_text", hint=near)
+            cue_unaligned = cue is None  # a spurious cue, not "no cue"
         if q.get("source_text") is not None:
+            # unaligned: recorded, and the speaker is then resolved without a source span
             source = self.align(q["source_text"], f"{field}.source_text", hint=near)
         stances = q.get("stances", [])
         self.unique(stances, ("target",), f"{field}.stances")
@@ -168,7 +202,8 @@ class _DocReader:
         return PredQuote(
             content=content, cue=cue, source=source, speaker=speaker, speaker_raw=raw, type=q.get("type"),
             stances=tuple(PredStanceLabel(self.target(s["target"], f"{field}.stances[{j}].target"), s["label"])
-                          for j, s in enumerate(stances)))
+                          for j, s in enumerate(stances)),
+            cue_unaligned=cue_unaligned)
 
     def content_text(self, value: str | list[str], field: str, near: Span | None) -> tuple[Span, ...]:
         """Align each part; unaligned parts are dropped (and recorded), overlaps merged."""
@@ -202,9 +237,20 @@ class _DocReader:
     def stance(self, items: list[dict[str, Any]]) -> tuple[PredStance, ...]:
         self.unique(items, ("quote_id", "target"), "stance")
         ids = [q.id for q in self.doc.quotes]
+        gold: dict[str, list[str]] = {}
+        for st in self.doc.stances:
+            gold.setdefault(st.quote, []).append(st.target)
         for i, s in enumerate(items):
-            self.gold_id(s["quote_id"], ids, "quote id", f"stance[{i}].quote_id")
-            self.target(s["target"], f"stance[{i}].target")
+            quote_id = self.gold_id(s["quote_id"], ids, "quote id", f"stance[{i}].quote_id")
+            target = self.target(s["target"], f"stance[{i}].target")
+            known = gold.get(quote_id, [])
+            if target not in known:
+                # the stance task labels the gold (quote, target) pairs only (oracle setting)
+                has = (f"quote {quote_id!r} has the gold target{'s' * (len(known) > 1)} "
+                       f"{', '.join(map(repr, known))} only" if known
+                       else f"quote {quote_id!r} has no gold stance item")
+                raise self.fail(f"stance[{i}]", f"({quote_id!r}, {target!r}) is not a gold (quote, target) pair: "
+                                f"{has}; the stance task labels gold pairs only (the inputs' stance_items)")
         return tuple(PredStance(s["quote_id"], s["target"], s["label"]) for s in items)
 
     def translations(self, items: list[dict[str, Any]]) -> tuple[PredTranslation, ...]:
@@ -292,8 +338,10 @@ def submission_to_json(pred: DocPrediction) -> dict[str, Any]:
     """The JSON object for ``pred``: offsets only, plus its ``alignments``.
 
     Reading the object back gives an equal :class:`DocPrediction`.  An
-    unaligned quote is written with ``"content": []`` and an unaligned
-    mention with ``"start": null, "end": null``.
+    unaligned quote is written with ``"content": []``, an unaligned cue with
+    ``"cue": []`` and an unaligned mention with ``"start": null, "end": null``
+    (an unaligned source is ``null``: it is not scored, and its alignment
+    record keeps the string).
     """
     out: dict[str, Any] = {"doc_id": pred.doc_id}
     if pred.speakers is not None:
@@ -303,7 +351,8 @@ def submission_to_json(pred: DocPrediction) -> dict[str, Any]:
             for m in pred.speakers]
     if pred.quotes is not None:
         out["quotes"] = [
-            {"content": [_pair(c) for c in q.content], "cue": _pair(q.cue), "source": _pair(q.source),
+            {"content": [_pair(c) for c in q.content],
+             "cue": [] if q.cue is None and q.cue_unaligned else _pair(q.cue), "source": _pair(q.source),
              "speaker": q.speaker_raw if q.speaker_raw is not None else q.speaker, "type": q.type,
              "stances": [{"target": s.target, "label": s.label} for s in q.stances]}
             for q in pred.quotes]
@@ -354,7 +403,9 @@ class DocSummary:
     """Items per task (``None`` = task not attempted); stances inside quotes
     are counted under ``quote_stances``."""
     coverage: dict[str, tuple[int, int]]
-    """Oracle tasks: ``(gold items predicted, gold items)``."""
+    """Oracle tasks: ``(gold items predicted, gold items)``, keyed
+    ``attribution``, ``stance``, and for translations ``translation segments``
+    and ``translation quotes`` (the two kinds of item are counted apart)."""
     unresolved_speakers: int
     """Speaker strings given that matched no gold entity (scored as wrong)."""
     offsets: int
@@ -374,18 +425,33 @@ class ValidationReport:
     """Spans per method: ``offsets`` (given as offsets in the file) and the
     :func:`~benchmark.align.align_text` tiers, counting both the alignments a
     written file carries and those made while reading it."""
+    fuzzy_threshold: float = FUZZY_THRESHOLD
+    """The fuzzy-alignment threshold the file was read with."""
+    normalization: str = NORMALIZATION_VERSION
+    """The Arabic normalisation behind the ``normalized`` and ``fuzzy`` tiers."""
 
     def summary(self) -> str:
         """Human-readable lines for ``python -m benchmark validate``."""
         rows = [f"{self.file}: valid, {len(self.docs)} document(s), gold {self.corpus_sha256[:12]}"]
         for d in self.docs:
             counts = ", ".join(f"{k}={'-' if v is None else v}" for k, v in d.counts.items())
-            cov = "".join(f", {k} {a}/{b}" for k, (a, b) in d.coverage.items())
-            rows.append(f"  line {d.line}: {d.doc_id}: {counts}{cov}, unresolved speakers={d.unresolved_speakers}")
+            rows.append(f"  line {d.line}: {d.doc_id}: {counts}, unresolved speakers={d.unresolved_speakers}")
+            if d.coverage:
+                rows.append(f"    gold items covered: {_coverage_text(d.coverage)}")
         if self.missing_docs:
             rows.append(f"  no predictions for: {', '.join(self.missing_docs)}")
-        rows.append("  spans: " + ", ".join(f"{k}={v}" for k, v in self.alignment_methods.items()))
+        rows.append("  spans: " + ", ".join(f"{k}={v}" for k, v in self.alignment_methods.items())
+                    + f" ({self.normalization}, fuzzy threshold {self.fuzzy_threshold:g})")
         return "\n".join(rows)
+
+
+def _coverage_text(coverage: dict[str, tuple[int, int]]) -> str:
+    """``attribution 2/3; stance 1/2; translations: segments 1/47, quotes 0/3``."""
+    parts = [f"{k} {a}/{b}" for k, (a, b) in coverage.items() if not k.startswith("translation ")]
+    kinds = [f"{k.split()[1]} {a}/{b}" for k, (a, b) in coverage.items() if k.startswith("translation ")]
+    if kinds:
+        parts.append("translations: " + ", ".join(kinds))
+    return "; ".join(parts)
 
 
 def _summary(line: int, pred: DocPrediction, doc: Document, offsets: int) -> DocSummary:
@@ -398,7 +464,10 @@ def _summary(line: int, pred: DocPrediction, doc: Document, offsets: int) -> Doc
         gold = {(s.quote, s.target) for s in doc.stances}
         coverage["stance"] = (len(gold & {(s.quote_id, s.target) for s in pred.stance}), len(gold))
     if pred.translations is not None:
-        coverage["translations"] = (len(pred.translations), len(doc.segments))
+        # segment and quote translations are different items (chrF++ vs quote_chrf++)
+        coverage["translation segments"] = (sum(t.segment_id is not None for t in pred.translations),
+                                            len(doc.segments))
+        coverage["translation quotes"] = (sum(t.quote_id is not None for t in pred.translations), len(doc.quotes))
     raws = [(q.speaker, q.speaker_raw) for q in pred.quotes or ()]
     raws += [(a.speaker, a.speaker_raw) for a in pred.attribution or ()]
     return DocSummary(doc_id=pred.doc_id, line=line, counts=counts, coverage=coverage,
@@ -417,4 +486,5 @@ def validate_file(path: Path | str, *, corpus: Corpus, fuzzy_threshold: float = 
     return ValidationReport(
         file=str(path), corpus_sha256=corpus.sha256, docs=summaries,
         missing_docs=tuple(d for d in docs if d not in {p.doc_id for _, p, _ in found}),
-        alignment_methods={m: methods.get(m, 0) for m in order})
+        alignment_methods={m: methods.get(m, 0) for m in order},
+        fuzzy_threshold=fuzzy_threshold, normalization=NORMALIZATION_VERSION)

@@ -54,8 +54,14 @@ def _field(path: Iterable[Any]) -> str:
 
 
 def _show(value: Any) -> str:
-    """A short description of a JSON value for "got …" messages."""
-    kind = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null",
+    """A short description of a JSON value for "got …" messages.
+
+    >>> _show("قال"), _show(None), _show([1, 2])
+    ('string "قال"', 'null', 'array [1, 2]')
+    """
+    if value is None:
+        return "null"  # not "null null"
+    kind = {dict: "object", list: "array", str: "string", bool: "boolean",
             int: "integer", float: "number"}.get(type(value), type(value).__name__)
     text = json.dumps(value, ensure_ascii=False)
     return f"{kind} {text[:60] + '…' if len(text) > 60 else text}"
@@ -70,6 +76,9 @@ def _schema_message(err) -> tuple[str, str]:
         if deeper:
             return _schema_message(min(deeper, key=lambda e: (len(e.relative_path), e.validator in _WEAK)))
     where = _field(err.absolute_path)
+    if v == "oneOf" and not err.context and isinstance(schema, dict) and "x-error-both" in schema:
+        # no failing branch: more than one matched (both alternatives given)
+        return where, f"{schema['x-error-both']}; got keys {sorted(got)}"
     if isinstance(schema, dict) and "x-error" in schema and v in (*_WEAK, "minItems", "maxItems"):
         if isinstance(got, dict):
             return where, f"{schema['x-error']}; got keys {sorted(got)}"
@@ -97,6 +106,11 @@ def _schema_message(err) -> tuple[str, str]:
         return where, f"expected a number {op} {err.validator_value}, got {_show(got)}"
     if v == "minLength":
         return where, f"expected a non-empty string, got {_show(got)}"
+    if v == "minItems":
+        n = err.validator_value
+        return where, f"expected {'a non-empty array' if n == 1 else f'at least {n} items'}, got {_show(got)}"
+    if v == "maxItems":
+        return where, f"expected at most {err.validator_value} items, got {_show(got)}"
     return where, f"{err.message} (got {_show(got)})"
 
 
@@ -118,8 +132,26 @@ def _decode_line(raw: str, *, file: str, line: int) -> Any:
     try:
         return json.loads(raw, object_pairs_hook=no_duplicates, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg} at column {exc.colno}; expected one JSON object "
-                         "per line", file=file, line=line) from None
+        raise InputError(f"not valid JSON: {_decode_message(exc, raw)}; expected one JSON object per line",
+                         file=file, line=line) from None
+
+
+def _decode_message(exc: json.JSONDecodeError, raw: str) -> str:
+    """``json``'s message with the column, saying when the line ends too early.
+
+    >>> try:
+    ...     json.loads('{"doc_id": "d1", "quotes": [')
+    ... except json.JSONDecodeError as exc:
+    ...     print(_decode_message(exc, '{"doc_id": "d1", "quotes": ['))
+    Expecting value at column 29: the line ends at column 28 before the JSON is complete (truncated?)
+    """
+    # json says "Unterminated string starting at" and then adds the position itself
+    msg = exc.msg[: -len(" at")] if exc.msg.endswith(" at") else exc.msg
+    out = f"{msg} at column {exc.colno}"
+    end = len(raw.rstrip())
+    if exc.pos >= end or msg.startswith("Unterminated string"):
+        out += f": the line ends at column {end} before the JSON is complete (truncated?)"
+    return out
 
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError
+from benchmark.llm.system import EndpointFailed
 from benchmark.systems import make_system
 from llm_server import BROKEN, CLOSE, GARBAGE, OK, FakeLLMServer, doc_number, stall, status, synthetic_doc
 
@@ -65,7 +66,7 @@ def test_clean_run_predicts_every_task_and_accounts_usage(tmp_path):
     extra = system.manifest_extra()["llm"]
     assert extra["requests"] == {"jobs": 24, "unique": 24, "cache_hits": 0, "sent": 24, "succeeded": 24,
                                  "retries": 0, "failed": 0, "by_status": {"200": 24}, "backoff_seconds": 0.0}
-    assert extra["failures"] == {"items": 0, "by_kind": {}, "records": []}
+    assert extra["failures"] == {"items": 0, "by_kind": {}, "requests_by_kind": {}, "records": []}
     with sqlite3.connect(tmp_path / "c.sqlite") as db:
         p, c = db.execute("SELECT SUM(prompt_tokens), SUM(completion_tokens) FROM responses").fetchone()
     assert p > 0 and extra["usage"] == {"prompt_tokens": p, "completion_tokens": c,
@@ -122,11 +123,12 @@ def _faults(req):
     return OK
 
 
-def test_mixed_faults_are_retried_or_recorded(tmp_path):
+def test_mixed_faults_are_retried_or_recorded(tmp_path, caplog):
     cache = tmp_path / "c.sqlite"
     with FakeLLMServer(script=_faults) as srv:
         system = llm(srv, cache, timeout=0.3)
-        out = {d["doc_id"]: d for d in system.predict(DOCS, tasks=ALL_TASKS)}
+        with caplog.at_level("WARNING", logger="benchmark.llm.system"):
+            out = {d["doc_id"]: d for d in system.predict(DOCS, tasks=ALL_TASKS)}
     extra = system.manifest_extra()["llm"]
     # Retries: 429 ×1, stance 500 ×2, translation 500 ×2 (then gives up), stall ×1, close ×1, garbage ×1.
     assert extra["requests"] == {"jobs": 24, "unique": 24, "cache_hits": 0, "sent": 32, "succeeded": 22, "retries": 8,
@@ -142,6 +144,10 @@ def test_mixed_faults_are_retried_or_recorded(tmp_path):
     assert reasons["http_500"].endswith("(after 3 attempts)") and "bad request" in reasons["http_400"]
     assert extra["failures"]["items"] == 5 and extra["failures"]["by_kind"] == {
         "http_400": 1, "http_500": 3, "unparseable": 1}
+    assert extra["failures"]["requests_by_kind"] == {"http_400": 1, "http_500": 1, "unparseable": 1}
+    # The summary keeps its units apart: items, then requests by kind.
+    assert caplog.messages == ["llm: 5 item(s) not predicted; failed requests: http_400 1, http_500 1, unparseable 1; "
+                               "reasons in manifest.json under system.llm.failures"]
     # Failed items are missing; the task keys stay (attempted), everything else is there.
     assert _ids(out["doc2"]["translations"]) == ["s03", "s04", "q2", "q3"]
     assert out["doc2"]["quotes"] == [] and len(out["doc1"]["quotes"]) == 1
@@ -215,17 +221,26 @@ def test_api_key_is_sent_but_never_stored_or_shown(tmp_path, monkeypatch, capfd)
     assert system.manifest_extra()["llm"]["api_key_set"] is True
     monkeypatch.setenv("LLM_TEST_KEY", wrong)  # the server answers 401 and echoes the key it got
     with FakeLLMServer(require_key=key) as srv:
-        bad_system = llm(srv, tmp_path / "other.sqlite")
-        out = bad_system.predict(DOCS[:1], tasks=ALL_TASKS)
+        # Nothing cached, nothing answered: the run stops (no run of zeros), naming the failures.
+        with pytest.raises(EndpointFailed) as info:
+            llm(srv, tmp_path / "other.sqlite").predict(DOCS[:1], tasks=ALL_TASKS)
+        # doc1 comes from the cache, doc2's requests fail: a partial failure, recorded.
+        bad_system = llm(srv, cache)
+        out = bad_system.predict(DOCS[:2], tasks=ALL_TASKS)
+    message = str(info.value)
+    assert message == (f"every request to {srv.base_url} failed (http_401 {JOBS_PER_DOC}): HTTP 401: "
+                       '{"error": {"message": "Incorrect API key provided: [redacted]"}}; no run folder written')
     bad = json.dumps(bad_system.manifest_extra(), ensure_ascii=False)
     records = bad_system.manifest_extra()["llm"]["failures"]["records"]
     assert {r["kind"] for r in records} == {"http_401"} and len(records) == JOBS_PER_DOC
+    assert {r["doc_id"] for r in records} == {"doc2"}
     assert all("Incorrect API key provided: [redacted]" in r["reason"] for r in records)
-    assert out[0]["translations"] == [] and out[0]["attribution"] == []
+    assert out[1]["translations"] == [] and out[1]["attribution"] == [] and out[0]["attribution"]
     captured = capfd.readouterr()
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
     for secret in (key, wrong):
-        for where in (good, bad, captured.out, captured.err, repr(system.__dict__), repr(bad_system.__dict__)):
+        for where in (good, bad, message, captured.out, captured.err, repr(system.__dict__),
+                      repr(bad_system.__dict__)):
             assert secret not in where
         assert secret.encode() not in stored
 

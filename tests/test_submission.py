@@ -6,8 +6,11 @@ annotated gold may not exist yet), built once at import time.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,7 @@ from benchmark.submission import (
     read_submission,
     resolve_speaker,
     submission_to_json,
+    unknown_id_message,
     validate_file,
     write_submission,
 )
@@ -108,12 +112,20 @@ N = len(TEXT)
 
 # (id, line, field, message): the error str must be "p.jsonl:1: <field>: <message>".
 ERRORS = [
-    ("not-json", '{"doc_id": ', None,
-     "not valid JSON: Expecting value at column 12; expected one JSON object per line"),
+    ("not-json", '{"doc_id": 5 6}', None,
+     "not valid JSON: Expecting ',' delimiter at column 14; expected one JSON object per line"),
+    ("truncated", '{"doc_id": ', None,
+     "not valid JSON: Expecting value at column 12: the line ends at column 10 before the JSON is complete "
+     "(truncated?); expected one JSON object per line"),
+    ("unterminated-string", '{"doc_id": "000_d60c', None,
+     "not valid JSON: Unterminated string starting at column 12: the line ends at column 20 before the JSON is "
+     "complete (truncated?); expected one JSON object per line"),
+    ("extra-data", '{"doc_id": "x"} {}', None, "not valid JSON: Extra data at column 17; expected one JSON"),
     ("nan", '{"doc_id": "x", "score": NaN}', None, "not valid JSON: NaN is not a JSON number"),
     ("duplicate-key", '{"doc_id": "a", "doc_id": "b"}', None, "duplicate key 'doc_id' in one JSON object"),
     ("not-object", "[1, 2]", None, "expected object, got array [1, 2]"),
     ("doc-id-type", {"doc_id": 5}, "doc_id", "expected string, got integer 5"),
+    ("doc-id-null", {"doc_id": None}, "doc_id", "expected string, got null"),
     ("doc-id-missing", {"quotes": []}, None, "missing required key 'doc_id'"),
     ("unknown-key", {**D, "quote": []}, "quote", "unexpected key 'quote' (did you mean 'quotes'?); expected one "
      "of: alignments, attribution, doc_id, format_version, quotes, speakers, stance, translations"),
@@ -130,7 +142,11 @@ ERRORS = [
     ("cue-negative", quote(content=[[1, 5]], cue=[-3, 4]), "quotes[0].cue[0]",
      "expected a number >= 0, got integer -3"),
     ("cue-string", quote(content=[[1, 5]], cue="قال"), "quotes[0].cue",
-     'expected a [start, end] pair of offsets or null; got string "قال"'),
+     'expected a [start, end] pair of offsets, or [] (a cue that could not be aligned); got string "قال"'),
+    ("cue-one-offset", quote(content=[[1, 5]], cue=[3]), "quotes[0].cue",
+     "expected a [start, end] pair of offsets, or [] (a cue that could not be aligned); got array [3]"),
+    ("source-empty-list", quote(content=[[1, 5]], source=[]), "quotes[0].source",
+     "expected a [start, end] pair of offsets; got array []"),  # [] marks an unaligned cue only
     ("offset-past-end", quote(content=[[10, N + 1]]), "quotes[0].content[0]",
      f"offset {N + 1} is past the end of the text: expected 0 <= start < end <= {N} "
      f"(len of document '{DOC_ID}'), got [10, {N + 1}]"),
@@ -145,13 +161,15 @@ ERRORS = [
     ("unordered-content", quote(content=[[30, 40], [10, 20]]), "quotes[0].content[1]",
      "content spans must be in text order and must not overlap: got [10, 20] after [30, 40]"),
     ("content-and-text", quote(content=[[1, 5]], content_text="x"), "quotes[0]",
-     'a quote needs either "content" or "content_text", not both; got keys [\'content\', \'content_text\']'),
+     'give "content" or "content_text", not both; got keys [\'content\', \'content_text\']'),
     ("no-content", quote(speaker="lavrov"), "quotes[0]",
-     'a quote needs either "content" or "content_text", not both; got keys [\'speaker\']'),
+     'a quote needs "content" or "content_text"; got keys [\'speaker\']'),
     ("cue-and-cue-text", quote(content=[[1, 5]], cue=[1, 3], cue_text="قال"), "quotes[0]",
      'give "cue" or "cue_text", not both; got keys'),
     ("content-text-empty", quote(content_text=""), "quotes[0].content_text",
      'expected a non-empty string, got string ""'),
+    ("content-text-empty-list", quote(content_text=[]), "quotes[0].content_text",
+     "expected a non-empty array, got array []"),
     ("content-text-number", quote(content_text=5), "quotes[0].content_text",
      "expected a non-empty string or a non-empty list of non-empty strings; got integer 5"),
     ("quote-type", quote(content=[[1, 5]], type="quoted"), "quotes[0].type",
@@ -161,11 +179,12 @@ ERRORS = [
     ("stance-label", {**D, "stance": [{"quote_id": "q01", "target": "riyadh_talks", "label": "PRO"}]},
      "stance[0].label", 'expected one of ["FAVOR", "AGAINST", "NONE"], got string "PRO"'),
     ("speaker-offsets-and-text", {**D, "speakers": [{"start": 1, "end": 5, "text": "لافروف"}]}, "speakers[0]",
-     'a speaker mention needs either "start" and "end" or "text", not both; got keys [\'end\', \'start\', \'text\']'),
+     'give "start" and "end", or "text", not both; got keys [\'end\', \'start\', \'text\']'),
     ("speaker-start-only", {**D, "speakers": [{"start": 3}]}, "speakers[0]",
-     'a speaker mention needs either "start" and "end" or "text", not both; got keys [\'start\']'),
+     'a speaker mention needs "start" and "end", or "text"; got keys [\'start\']'),
     ("speaker-half-null", {**D, "speakers": [{"start": 3, "end": None}]}, "speakers[0]",
-     "expected start and end both offsets or both null (an unaligned mention), got start=3, end=None"),
+     "expected start and end both offsets or both null (an unaligned mention), got start=3, end=null"),
+    ("speaker-text-null", {**D, "speakers": [{"text": None}]}, "speakers[0].text", "expected string, got null"),
     ("unknown-doc", {"doc_id": "000_d60cf795c66ab44"}, "doc_id",
      "Unknown doc_id '000_d60cf795c66ab44'. Did you mean '000_d60cf795c66ab44c'? "
      "Available: 000_d60cf795c66ab44c, 001_other"),
@@ -175,6 +194,22 @@ ERRORS = [
      "attribution[0].quote_id", "Unknown quote id 'q1'. Did you mean 'q01'? Available: q01, q02, q03"),
     ("unknown-quote-stance", {**D, "stance": [{"quote_id": "q04", "target": "riyadh_talks", "label": "NONE"}]},
      "stance[0].quote_id", "Unknown quote id 'q04'. Did you mean 'q03'? Available: q01, q02, q03"),
+    ("unpadded-quote-stance", {**D, "stance": [{"quote_id": "Q3", "target": "riyadh_talks", "label": "NONE"}]},
+     "stance[0].quote_id", "Unknown quote id 'Q3'. Did you mean 'q03'? Available: q01, q02, q03"),
+    ("unpadded-segment", {**D, "translations": [{"segment_id": "s1", "text": "x"}]}, "translations[0].segment_id",
+     "Unknown segment id 's1'. Did you mean 's01'? Available: s01, s02,"),
+    ("stance-pair-not-gold", {**D, "stance": [
+        {"quote_id": "q01", "target": "relations_normalisation", "label": "FAVOR"},
+        {"quote_id": "q01", "target": "economic_cooperation", "label": "NONE"}]},
+     "stance[1]", "('q01', 'economic_cooperation') is not a gold (quote, target) pair: quote 'q01' has the gold "
+     "target 'relations_normalisation' only; the stance task labels gold pairs only (the inputs' stance_items)"),
+    ("stance-quote-without-gold-stance", {**D, "stance": [{"quote_id": "q02", "target": "riyadh_talks", "label": "NONE"}]},
+     "stance[0]", "('q02', 'riyadh_talks') is not a gold (quote, target) pair: quote 'q02' has no gold stance item;"),
+    ("translation-both-ids", {**D, "translations": [{"segment_id": "s01", "quote_id": "q01", "text": "x"}]},
+     "translations[0]", 'give either "segment_id" or "quote_id", not both; got keys [\'quote_id\', \'segment_id\', '
+     "'text']"),
+    ("translation-no-id", {**D, "translations": [{"text": "x"}]},
+     "translations[0]", 'a translation needs "segment_id" or "quote_id"; got keys [\'text\']'),
     ("unknown-target", {**D, "stance": [{"quote_id": "q01", "target": "riyadh_talk", "label": "NONE"}]},
      "stance[0].target", "Unknown target 'riyadh_talk'. Did you mean 'riyadh_talks'? "
      "Available: economic_cooperation, relations_normalisation, riyadh_talks"),
@@ -294,6 +329,81 @@ def test_unalignable_text_is_kept_as_spurious():
     assert not pred.quotes[0].aligned
     assert [(a.field, a.method, a.span) for a in pred.alignments] == [
         ("speakers[0].text", "unaligned", None), ("quotes[0].content_text", "unaligned", None)]
+
+
+BOGUS = "عبارة لا ترد في المقال على الإطلاق"
+
+
+def score_quotes(pred: DocPrediction) -> dict:
+    from benchmark.scoring.result import UndefinedMetricWarning
+    from benchmark.tasks import TASKS
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)  # per-type families with no quotes
+        result = TASKS.get("quotes").evaluate(gold=DOC, pred=pred, gold_sha256="f" * 64, n_resamples=10, seed=1)
+    return {m.name: m for m in result.metrics}
+
+
+def test_unalignable_cue_text_is_a_spurious_cue():
+    content = [[[q.content[0].start, q.content[0].end]] for q in DOC.quotes]
+    cue = [DOC.quotes[1].cue.start, DOC.quotes[1].cue.end]
+    pred = parse({**D, "quotes": [{"content": content[0], "cue_text": BOGUS},
+                                  {"content": content[1], "cue": cue}, {"content": content[2]}]})[DOC_ID]
+    q = pred.quotes[0]
+    assert (q.cue, q.cue_unaligned) == (None, True)
+    assert (pred.quotes[1].cue_unaligned, pred.quotes[2].cue_unaligned) == (False, False)
+    assert [(a.field, a.method) for a in pred.alignments] == [("quotes[0].cue_text", "unaligned")]
+    # written as "cue": [] (not null), and read back as the same prediction
+    written = submission_to_json(pred)
+    assert [w["cue"] for w in written["quotes"]] == [[], cue, None]
+    assert parse(written)[DOC_ID] == pred
+    # scored: one correct cue, one spurious (in the unaligned pseudo-item), one missed
+    metrics = score_quotes(pred)
+    exact = dict(metrics["quote_cue_precision.exact.char"].details)
+    assert (exact["COR"], exact["SPU"], exact["MIS"], exact["ACT"]) == (1, 1, 2, 2)
+    assert metrics["quote_cue_precision.exact.char"].value == 0.5
+
+
+def test_a_lone_unalignable_cue_gives_precision_zero_not_undefined():
+    span = DOC.quotes[0].content[0]
+    bogus = score_quotes(parse(quote(content=[[span.start, span.end]], cue_text=BOGUS))[DOC_ID])
+    none = score_quotes(parse(quote(content=[[span.start, span.end]], cue_text=None))[DOC_ID])
+    assert bogus["quote_cue_precision.exact.char"].value == 0.0
+    assert dict(bogus["quote_cue_precision.exact.char"].details)["SPU"] == 1
+    assert bogus["quote_cue_precision.proportional.char"].value == 0.0
+    # no cue at all is not a spurious cue: precision is undefined (null)
+    assert none["quote_cue_precision.exact.char"].value is None
+    assert dict(none["quote_cue_precision.exact.char"].details)["SPU"] == 0
+
+
+def test_unalignable_source_text_is_recorded_and_not_used_for_the_speaker():
+    span = [[Q01.start, Q01.end]]
+    p = parse(quote(content=span, source_text=BOGUS, speaker=None))[DOC_ID]
+    (q,) = p.quotes
+    assert (q.source, q.speaker, q.speaker_raw) == (None, None, None)
+    assert [(a.field, a.method, a.span) for a in p.alignments] == [("quotes[0].source_text", "unaligned", None)]
+    written = submission_to_json(p)
+    assert written["quotes"][0]["source"] is None and written["alignments"][0]["query"] == BOGUS
+    assert parse(written)[DOC_ID] == p
+    # a resolvable name still resolves
+    assert parse(quote(content=span, source_text=BOGUS, speaker="Lavrov"))[DOC_ID].quotes[0].speaker == "lavrov"
+
+
+@pytest.mark.parametrize(
+    ("speaker", "source", "expected"),
+    [
+        (None, M02, "lavrov"),          # no speaker: the gold mention under the source span
+        ("SPEAKER_1", M02, "lavrov"),   # unresolvable name: the source span
+        ("Putin", M05, "ushakov"),
+        ("ushakov", M02, "ushakov"),    # a name resolving to another entity wins over the source
+        ("Putin", None, None),          # neither: unresolved (scored as wrong)
+    ],
+)
+def test_quote_speaker_falls_back_to_the_source_span(speaker, source, expected):
+    obj = quote(content=[[Q01.start, Q01.end]], speaker=speaker,
+                source=None if source is None else [source.start, source.end])
+    q = parse(obj)[DOC_ID].quotes[0]
+    assert (q.speaker, q.speaker_raw) == (expected, None if speaker == expected else speaker)
 
 
 def test_repeated_speaker_text_takes_successive_occurrences():
@@ -426,9 +536,29 @@ def test_validate_file_report(tmp_path):
     assert (doc.doc_id, doc.line, doc.unresolved_speakers, doc.offsets) == (DOC_ID, 1, 1, 3)
     assert doc.counts == {"speakers": 3, "quotes": 3, "attribution": 2, "stance": 1, "translations": 1,
                           "quote_stances": 1}
-    assert doc.coverage == {"attribution": (2, 3), "stance": (1, 2), "translations": (1, len(DOC.segments))}
+    assert doc.coverage == {"attribution": (2, 3), "stance": (1, 2),
+                            "translation segments": (1, len(DOC.segments)), "translation quotes": (0, 3)}
     assert report.alignment_methods == {"offsets": 3, "exact": 3, "normalized": 0, "fuzzy": 1, "unaligned": 2}
-    assert "no predictions for: 001_other" in report.summary()
+    summary = report.summary()
+    assert "no predictions for: 001_other" in summary
+    assert (f"    gold items covered: attribution 2/3; stance 1/2; translations: segments 1/{len(DOC.segments)}, "
+            "quotes 0/3\n") in summary
+    assert summary.endswith("unaligned=2 (ar-norm-v2, fuzzy threshold 90)")
+
+
+def test_validate_counts_segment_and_quote_translations_apart(tmp_path):
+    # every segment and every quote translated: not "translations 50/47"
+    items = [{"segment_id": s.id, "text": "x"} for s in DOC.segments] + [
+        {"quote_id": q.id, "text": "y"} for q in DOC.quotes]
+    path = tmp_path / "p.jsonl"
+    path.write_text(line({**D, "translations": items}) + "\n" + line({"doc_id": "001_other", "translations": []}),
+                    encoding="utf-8")
+    report = validate_file(path, corpus=CORPUS, fuzzy_threshold=85)
+    n = len(DOC.segments)
+    assert report.docs[0].coverage == {"translation segments": (n, n), "translation quotes": (3, 3)}
+    assert report.docs[1].coverage == {"translation segments": (0, 0), "translation quotes": (0, 0)}
+    assert f"gold items covered: translations: segments {n}/{n}, quotes 3/3\n" in report.summary()
+    assert report.summary().endswith("(ar-norm-v2, fuzzy threshold 85)")
 
 
 def test_main_validate_end_to_end(tmp_path, capsys):
@@ -436,7 +566,9 @@ def test_main_validate_end_to_end(tmp_path, capsys):
     (data / "articles").mkdir(parents=True)
     (data / "gold").mkdir()
     (data / "articles" / f"{DOC_ID}.txt").write_text(TEXT, encoding="utf-8")
-    gold = document_to_json(DOC, text_file=f"articles/{DOC_ID}.txt")
+    # validate checks the gold first, so the synthetic document needs the real checksum
+    doc = dataclasses.replace(DOC, text_sha256=hashlib.sha256(TEXT.encode("utf-8")).hexdigest())
+    gold = document_to_json(doc, text_file=f"articles/{DOC_ID}.txt")
     (data / "gold" / f"{DOC_ID}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
     (data / "targets.json").write_text(json.dumps([t.__dict__ for t in TARGETS]), encoding="utf-8")
     preds = tmp_path / "p.jsonl"
@@ -446,7 +578,10 @@ def test_main_validate_end_to_end(tmp_path, capsys):
     assert main(["validate", str(preds), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"{preds}: valid, 1 document(s), gold ")
-    assert "spans: offsets=3, exact=3, normalized=0, fuzzy=1, unaligned=2" in out
+    assert "spans: offsets=3, exact=3, normalized=0, fuzzy=1, unaligned=2 (ar-norm-v2, fuzzy threshold 90)" in out
+    # the documented threshold option: the fuzzy content of RICH (score 96.1) no longer aligns at 99
+    assert main(["validate", str(preds), "--data-dir", str(data), "--fuzzy-threshold", "99"]) == 0
+    assert "fuzzy=0, unaligned=3 (ar-norm-v2, fuzzy threshold 99)" in capsys.readouterr().out
 
 
 def test_schema_is_valid_draft_2020_12_and_accepts_the_documented_example():
@@ -525,3 +660,42 @@ def test_quote_translations_round_trip_and_errors():
     both = json.dumps({"doc_id": doc.doc_id, "translations": [{"quote_id": "q01", "segment_id": "s01", "text": "b"}]})
     with pytest.raises(InputError, match=r"translations\[0\]"):
         parse_submission_lines([both], corpus=corpus)
+
+
+def test_did_you_mean_prefers_the_zero_padded_id():
+    ids = [f"q{i:02d}" for i in range(1, 34)]
+    # difflib alone would say 'q31' (it scores 'q01' and 'q31' alike and takes the later)
+    assert unknown_id_message("quote id", "q1", ids).startswith("Unknown quote id 'q1'. Did you mean 'q01'?")
+    assert unknown_id_message("quote id", "q001", ids).startswith("Unknown quote id 'q001'. Did you mean 'q01'?")
+    assert unknown_id_message("segment id", "s7", ["s07", "s17", "s70"]).startswith(
+        "Unknown segment id 's7'. Did you mean 's07'?")
+    # no number match: difflib as before
+    assert unknown_id_message("quote id", "q99", ["q01", "q09"]) == (
+        "Unknown quote id 'q99'. Did you mean 'q09'? Available: q01, q09")
+    assert unknown_id_message("quote id", "x1", ["q01"]) == "Unknown quote id 'x1'. Available: q01"
+
+
+@pytest.mark.skipif(not GOLD_FILES, reason="data/gold/ not annotated yet")
+def test_real_gold_stance_pair_that_is_not_gold_is_rejected_at_read_time():
+    from benchmark.gold import load_corpus
+
+    corpus = load_corpus()
+    doc = corpus.documents[0]
+    quote_id = doc.stances[-1].quote
+    targets = [s.target for s in doc.stances if s.quote == quote_id]
+    other = next(t.id for t in corpus.targets if t.id not in targets)
+    items = [{"quote_id": s.quote, "target": s.target, "label": s.label} for s in doc.stances]
+    items.append({"quote_id": quote_id, "target": other, "label": "NONE"})
+    with pytest.raises(InputError) as info:
+        parse_submission_lines([json.dumps({"doc_id": doc.doc_id, "stance": items})], corpus=corpus, file="p.jsonl")
+    err = info.value
+    assert (err.file, err.line, err.field) == ("p.jsonl", 1, f"stance[{len(doc.stances)}]")
+    assert err.message.startswith(f"({quote_id!r}, {other!r}) is not a gold (quote, target) pair: quote "
+                                  f"{quote_id!r} has the gold target")
+    assert all(repr(t) in err.message for t in targets)
+    # the gold pairs alone read fine, and an unpadded quote id suggests the padded one
+    assert len(parse_submission_lines([json.dumps({"doc_id": doc.doc_id, "stance": items[:-1]})],
+                                      corpus=corpus)[doc.doc_id].stance) == len(doc.stances)
+    bad = json.dumps({"doc_id": doc.doc_id, "attribution": [{"quote_id": "q1", "speaker": None}]})
+    with pytest.raises(InputError, match=r"Unknown quote id 'q1'\. Did you mean 'q01'\?"):
+        parse_submission_lines([bad], corpus=corpus)

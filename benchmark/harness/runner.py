@@ -11,7 +11,7 @@ import json
 import sys
 import warnings
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -114,6 +114,8 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     t_start = time.perf_counter()
     progress(f"{spec.display}: predicting")
     system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold, timer=timer)
+    if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
+        spec = replace(spec, label=system.default_label)
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
     metrics: dict[str, list[dict[str, Any]]] = {}
     per_item: list[dict[str, Any]] = []

@@ -9,6 +9,8 @@ Examples
 >>> opts = check_options(model="Helsinki-NLP/opus-mt-ar-en", ner_model=None, zero_shot_model=None)
 >>> opts.tasks
 frozenset({'translation'})
+>>> default_label(opts)
+'hf-Helsinki-NLP-opus-mt-ar-en'
 >>> check_options(batch_size=0)
 Traceback (most recent call last):
 ...
@@ -23,9 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from ..errors import ConfigError
+from ..llm.system import folder_label
 
 STANCE_LABELS = ("FAVOR", "AGAINST", "NONE")
 AGGREGATIONS = ("simple", "first", "average", "max")
@@ -178,6 +181,24 @@ def check_options(**options: Any) -> HFOptions:
     tasks = {t for t, m in (("translation", opts.model), ("speakers", opts.ner_model),
                             ("stance", opts.zero_shot_model)) if m}
     return HFOptions(**{**opts.__dict__, "tasks": frozenset(tasks)})
+
+
+def default_label(options: HFOptions, *, tasks: Collection[str] | None = None) -> str:
+    """Run-folder and table name when ``system.label`` is not set: ``hf-<model>``.
+
+    The model is the translation model, else the NER model, else the
+    zero-shot model, among those of ``tasks`` (default: every task with a
+    model), so ``task=stance`` runs are named after the model that ran.
+
+    >>> opts = check_options(ner_model="/models/my-ner/")
+    >>> default_label(opts, tasks={"speakers", "stance"}), default_label(opts, tasks=set())
+    ('hf-my-ner', 'hf')
+    """
+    for task, model in (("translation", options.model), ("speakers", options.ner_model),
+                        ("stance", options.zero_shot_model)):
+        if model and (tasks is None or task in tasks):
+            return folder_label("hf", model)
+    return "hf"
 
 
 def make_hf_system(

@@ -14,7 +14,7 @@ from ..errors import ConfigError
 from ..inputs import DocInput
 from ..schema import Corpus
 from ..systems import check_tasks
-from .options import HFOptions
+from .options import HFOptions, default_label
 from .loading import LoadedModel, library_versions, load_model, require_hf, resolve_device
 from .ner import label_of, speaker_mentions
 from .stance import stance_labels
@@ -54,6 +54,13 @@ class HFSystem:
         self._forced_bos: int | None = None
         # "truncated_segments" also counts quote-content items (the key predates them).
         self._counts = {"truncated_segments": 0, "unfound_mentions": 0}
+        self._ran: frozenset[str] = frozenset()
+
+    @property
+    def default_label(self) -> str:
+        """Run-folder and table name when ``system.label`` is not set (see :func:`.options.default_label`):
+        named after the models of the tasks the last ``predict`` ran, else of every task with a model."""
+        return default_label(self.options, tasks=self._ran or None)
 
     # ----------------------------------------------------------------- loading
 
@@ -91,6 +98,7 @@ class HFSystem:
     def predict(self, docs: Sequence[DocInput], *, tasks: Collection[str],
                 gold: Corpus | None = None) -> list[dict]:
         run = check_tasks(self, tasks)
+        self._ran = frozenset(run)
         outputs: list[dict] = [{"doc_id": d.doc_id} for d in docs]
         if not run:
             return outputs

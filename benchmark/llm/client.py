@@ -3,8 +3,8 @@
 Works with vLLM, Ollama, llama.cpp's server, TGI and OpenAI itself: only the
 common subset of the API is used.
 
-**Why threads and the standard library** (``http.client`` in a
-``ThreadPoolExecutor``) rather than asyncio and httpx: the work is a few
+**Why threads and the standard library** (``http.client`` in a few daemon
+worker threads) rather than asyncio and httpx: the work is a few
 hundred I/O-bound requests, which threads handle at full speed (the GIL is
 released while waiting on sockets; ``benchmarks/bench_llm.py`` measures it);
 ``predict`` stays an ordinary function that also works inside an already
@@ -51,7 +51,6 @@ import ssl
 import threading
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
@@ -209,13 +208,14 @@ class ChatClient:
 
     def __init__(self, *, base_url: str, api_key: str | None = None, timeout: float = 60.0,
                  policy: RetryPolicy = RetryPolicy(), concurrency: int = 8, seed: int = 0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         self.endpoint = Endpoint.parse(base_url)
         self._api_key = api_key or None
         self.timeout = timeout
         self.policy = policy
         self.concurrency = concurrency
         self.seed = seed
+        # Backoff wait (tests record it); None waits on the run's stop event, so Ctrl-C cuts it short.
         self._sleep = sleep
         self.stats = ClientStats()
         self._idle: queue.LifoQueue = queue.LifoQueue()
@@ -279,12 +279,19 @@ class ChatClient:
             raise _Retry("bad_response", f"HTTP 200 without a chat completion: {snippet}") from None
         return text, decoded
 
-    def send(self, key: str, payload: Mapping[str, Any]) -> Outcome:
-        """Send one payload with retries; never raises for HTTP or network trouble."""
+    def send(self, key: str, payload: Mapping[str, Any], *, stop: threading.Event | None = None) -> Outcome:
+        """Send one payload with retries; never raises for HTTP or network trouble.
+
+        Once ``stop`` is set no further attempt starts and a backoff wait ends
+        early: the outcome is then a ``cancelled`` failure.
+        """
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         rng = jitter_rng(seed=self.seed, key=key)
+        stop = stop or threading.Event()
         attempt = 0
         while True:
+            if stop.is_set():
+                return Outcome(key, None, None, attempt, "cancelled", "the run was interrupted")
             attempt += 1
             self.stats.add(sent=1)
             try:
@@ -299,7 +306,7 @@ class ChatClient:
                 wait_s = self.policy.delay(attempt, rng=rng, retry_after=exc.retry_after)
                 self.stats.add(retries=1, backoff_seconds=wait_s)
                 log.debug("request %s: %s; retry %d in %.2f s", key[:12], exc.reason, attempt, wait_s)
-                self._sleep(wait_s)
+                (self._sleep or stop.wait)(wait_s)
                 continue
             self.stats.add(succeeded=1)
             return Outcome(key, text, decoded, attempt)
@@ -311,27 +318,52 @@ class ChatClient:
         ``on_outcome`` is called in *this* thread as each request ends (the
         cache commits there), so outcomes are stored in completion order
         while the rest are still in flight.
+
+        The workers are daemon threads, not a ``ThreadPoolExecutor``: the
+        interpreter joins executor threads at exit, so after Ctrl-C the
+        process would wait for every in-flight request (up to ``timeout``)
+        and a second Ctrl-C would print a traceback from that join.  On any
+        exception here (``KeyboardInterrupt`` included) queued requests are
+        dropped, in-flight ones are abandoned (their workers stop at the next
+        attempt) and the exception propagates at once; answers already
+        handed to ``on_outcome`` are kept, so a rerun resumes.
         """
         out: dict[str, Outcome] = {}
         if not requests:
             return out
-        pool = ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests)), thread_name_prefix="llm")
+        todo: queue.SimpleQueue = queue.SimpleQueue()
+        for item in requests:
+            todo.put(item)
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        stop = threading.Event()
+
+        def work() -> None:
+            while not stop.is_set():
+                try:
+                    key, payload = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    done.put(self.send(key, payload, stop=stop))
+                except BaseException as exc:  # a bug, not network trouble (send never raises for those)
+                    done.put(exc)
+                    return
+
+        for n in range(min(self.concurrency, len(requests))):
+            threading.Thread(target=work, name=f"llm-{n}", daemon=True).start()
         try:
-            pending = {pool.submit(self.send, key, payload) for key, payload in requests}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    outcome = fut.result()
-                    out[outcome.key] = outcome
-                    on_outcome(outcome)
-        except BaseException:
-            # Interrupted (Ctrl-C): drop queued requests and return at once;
-            # in-flight ones end with their timeout. Stored answers are kept.
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        else:
-            pool.shutdown(wait=True)
+            while len(out) < len(requests):
+                try:
+                    # A timeout keeps the wait interruptible on every platform.
+                    result = done.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                if isinstance(result, BaseException):
+                    raise result
+                out[result.key] = result
+                on_outcome(result)
         finally:
+            stop.set()
             self.close()
         return out
 

@@ -13,13 +13,22 @@ An item whose request failed (after retries) or whose answer is unusable is
 left out of its list and recorded in :meth:`LLMSystem.manifest_extra` with
 its reason; the run never stops for it.  A task that was attempted keeps its
 key (possibly ``[]``), so failures count against the system instead of
-turning into "not attempted".
+turning into "not attempted".  Only when *nothing* came back (requests were
+sent, none succeeded and none was served from the cache: a wrong URL, a
+closed port, a bad key) does ``predict`` raise :class:`EndpointFailed`, so a
+run of zeros never reaches a run folder or the leaderboard.
+
+``default_label`` (``llm-<model>``, folder-safe) names the run when
+``system.label`` is not set, so runs of different models do not share a
+folder or a leaderboard row.
 
 Examples
 --------
 >>> s = make_llm_system(model="qwen2.5:7b", cache_path=None)
 >>> s.signature  # doctest: +ELLIPSIS
 'llm|model:qwen2.5:7b|prompt:v1@...|temp:0|seed:12345|max_tokens:4096|json:yes|batch:10|passage:4000'
+>>> s.default_label
+'llm-qwen2.5-7b'
 >>> make_llm_system(model="m", concurrency=0)
 Traceback (most recent call last):
 ...
@@ -36,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from ..errors import ConfigError
+from ..errors import BenchmarkError, ConfigError
 from ..inputs import DocInput
 from .cache import CachedResponse, ResponseCache, request_key
 from .client import ChatClient, Endpoint, Outcome, RetryPolicy
@@ -56,6 +65,30 @@ OUTPUT_KEY = {"speakers": "speakers", "quotes": "quotes", "attribution": "attrib
               "translation": "translations"}
 _ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RESERVED = {"model", "messages", "temperature", "seed", "max_tokens", "response_format", "stream", "n"}
+# Failure kinds of single items of an otherwise usable answer; every other kind (http_*, timeout,
+# connection, bad_response, unparseable) is recorded once for a whole request.
+_ITEM_KINDS = frozenset({"missing", "invalid"})
+
+
+class EndpointFailed(BenchmarkError):
+    """Every request of a run failed and none was served from the cache: the endpoint is unusable."""
+
+
+def folder_label(prefix: str, model: str) -> str:
+    """``<prefix>-<model>`` reduced to letters, digits and ``-_.`` (a run-folder and table name).
+
+    A local folder (``/models/x``, ``./x``, ``~/x``) contributes its last component only.
+
+    >>> folder_label("llm", "qwen2.5:7b"), folder_label("hf", "Helsinki-NLP/opus-mt-ar-en")
+    ('llm-qwen2.5-7b', 'hf-Helsinki-NLP-opus-mt-ar-en')
+    >>> folder_label("hf", "/srv/models/nllb-600m/"), folder_label("llm", "hf.co/org/M:Q4_K_M")
+    ('hf-nllb-600m', 'llm-hf.co-org-M-Q4_K_M')
+    """
+    model = str(model).strip()
+    if model.startswith(("/", "./", "../", "~")) or "\\" in model:
+        model = re.split(r"[/\\]", model.rstrip("/\\"))[-1]
+    name = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.-]+", "-", model)).strip("-.")
+    return f"{prefix}-{name}" if name else prefix
 
 
 @dataclass(frozen=True)
@@ -166,6 +199,14 @@ def _answer_text(data: Mapping[str, Any]) -> str:
     return content if isinstance(content, str) else ""
 
 
+def _all_failed(client: ChatClient, outcomes: Sequence[Outcome]) -> str:
+    """One line for :class:`EndpointFailed`: failed requests by kind, then the first one's reason."""
+    kinds = Counter(o.kind or "error" for o in outcomes)
+    counts = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"every request to {client.endpoint.display} failed ({counts}): "
+            f"{client.scrub(outcomes[0].reason or 'no reason recorded')}; no run folder written")
+
+
 def _segments_then_quotes(translations: list[dict], doc: DocInput) -> None:
     """Sort in place: segment items in batch (document) order, then quote items in gold order.
 
@@ -194,12 +235,15 @@ class LLMSystem:
             f"passage:{options.passage_chars}",
         ] + ([f"extra:{json.dumps(dict(options.extra_body), sort_keys=True)}"] if options.extra_body else []))
         self.description = f"{options.model} over an OpenAI-compatible chat API ({self.signature})"
+        self.default_label = folder_label("llm", options.model)
+        """Run-folder and table name when ``system.label`` is not set."""
         self._reset()
 
     def _reset(self) -> None:
         self._jobs = self._unique = self._hits = 0
         self._usage = Counter()
         self._failures: list[dict[str, Any]] = []
+        self._failed_requests: Counter = Counter()
         self._client_stats: dict[str, Any] = {}
 
     def _api_key(self) -> str | None:
@@ -243,6 +287,8 @@ class LLMSystem:
             self._client_stats = client.stats.to_json()
         finally:
             cache.close()
+        if sent and not cached and not any(out.ok for out in sent.values()):
+            raise EndpointFailed(_all_failed(client, [sent[k] for k in payloads if k in sent]))
         results: dict[str, Outcome | CachedResponse] = {**sent, **cached}
         targets = {d.doc_id: frozenset(t.id for t in d.targets) for d in docs}
         by_doc: dict[str, dict[str, Any]] = {d.doc_id: {"doc_id": d.doc_id} for d in docs}
@@ -256,13 +302,17 @@ class LLMSystem:
             if "translations" in by_doc[d.doc_id]:
                 _segments_then_quotes(by_doc[d.doc_id]["translations"], d)
         if self._failures:
-            kinds = Counter(f["kind"] for f in self._failures)
-            log.warning("llm: %d item(s) not predicted (%s); reasons in manifest.json under system.llm.failures",
-                        sum(len(f["items"]) for f in self._failures),
-                        ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+            # Items and requests are different units: say which number counts what.
+            problems = Counter(f["kind"] for f in self._failures if f["kind"] in _ITEM_KINDS)
+            parts = [f"{what}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
+                     for what, c in (("failed requests", self._failed_requests), ("item problems", problems)) if c]
+            log.warning("llm: %d item(s) not predicted; %s; reasons in manifest.json under system.llm.failures",
+                        sum(len(f["items"]) for f in self._failures), "; ".join(parts))
         return [by_doc[d.doc_id] for d in docs]
 
     def _fail(self, job: Job, items: Sequence[str], kind: str, reason: str) -> None:
+        if kind not in _ITEM_KINDS:
+            self._failed_requests[kind] += 1
         self._failures.append({"task": job.task, "doc_id": job.doc_id, "request": job.label,
                                "items": list(items), "kind": kind, "reason": reason})
 
@@ -332,5 +382,6 @@ class LLMSystem:
             "requests": {"jobs": self._jobs, "unique": self._unique, "cache_hits": self._hits, **self._client_stats},
             "usage": usage, "cost": cost,
             "failures": {"items": sum(by_kind.values()), "by_kind": dict(sorted(by_kind.items())),
+                         "requests_by_kind": dict(sorted(self._failed_requests.items())),
                          "records": self._failures},
         }}

@@ -11,7 +11,8 @@ inputs give the same bytes.
   alignment scoring uses) and :mod:`.worst` picks the worst errors;
 * :mod:`.markdown` and :mod:`.html` render; :mod:`.article` draws the
   highlighted article, :mod:`.fragments` cuts it at span boundaries and
-  :mod:`.assets` holds the inline CSS and JavaScript.
+  :mod:`.assets` holds the inline CSS and JavaScript; :mod:`.calls` reads
+  the "Model calls" block of both headers from the manifest.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """``report.html``: one self-contained page (inline CSS/JS, no network).
 
-Sections: run header and training note, summary of main metrics with
+Sections: run header, training note and (for model-backed systems) the
+model calls (:mod:`.calls`), summary of main metrics with
 intervals, the highlighted article(s) with legend and side panel, one
 section per task (all metrics, confusion matrices, worst errors), the
 translation side by side with the reference, and the run metadata.
@@ -20,6 +21,7 @@ from typing import Any, Mapping
 
 from . import fmt
 from .article import render_article
+from .calls import TITLE as CALLS_TITLE, model_call_rows
 from .assets import CSS, JS
 from .data import ReportData
 from .html_errors import task_errors, translation_table
@@ -64,6 +66,11 @@ def header_html(data: ReportData) -> str:
                    "(e.g. it sees the gold), not a competitor.</div>")
     out.append(f'<p class="mono muted">gold {_esc(m.get("gold_sha256", "not recorded"))} · config '
                f'{_esc(m.get("config_hash", "not recorded"))}</p>')
+    calls = model_call_rows(man)
+    if calls:
+        rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in calls)
+        out.append(f'<section id="model-calls"><h3>{CALLS_TITLE}</h3><table class="meta"><tbody>{rows}'
+                   "</tbody></table></section>")
     missing = ", ".join(data.not_attempted) or "none"
     out.append(f'<div class="note muted"><strong>Not attempted:</strong> {_esc(missing)}. '
                f"{_esc(fmt.NOT_ATTEMPTED_NOTE)}</div>")

@@ -32,6 +32,19 @@ def _ar(text: str) -> str:
     return f'<blockquote class="ar" dir="rtl" lang="ar">{escape(text)}</blockquote>'
 
 
+def _hypothesis(text: str | None) -> str:
+    """A system translation, or a muted placeholder.
+
+    Its direction is the browser's guess from the first strong character
+    (``dir="auto"``): a system that copies the Arabic, or answers in
+    Arabic, is shown right to left with its punctuation on the right side,
+    and English stays left to right.
+    """
+    if text is None:
+        return '<span class="muted">(no translation)</span>'
+    return f'<bdi dir="auto">{escape(text)}</bdi>'
+
+
 def _list(title: str, items: list[str], total: int) -> str:
     if not total:
         return f"<h4>{escape(title)}: none</h4>"
@@ -126,7 +139,7 @@ def translation_errors(data: ReportData) -> str:
     views, items = list(data.views), []
     for t in worst_translations(views, data.worst):
         seg, doc = t.segment, data.corpus.document(t.doc_id)
-        hyp = escape(t.hypothesis) if t.hypothesis is not None else '<span class="muted">(no translation)</span>'
+        hyp = _hypothesis(t.hypothesis)
         items.append(f'<strong>{escape(seg.id)}</strong> ({escape(seg.kind)}) · sentence chrF++ '
                      f'<span class="{chrf_class(t.chrf)}">&nbsp;{t.chrf:.1f}&nbsp;</span>'
                      f"{_ar(doc.text[seg.span.start:seg.span.end])}"
@@ -159,11 +172,13 @@ def translation_table(data: ReportData) -> str:
         rows = []
         for t in view.translations:
             seg = t.segment
-            hyp = escape(t.hypothesis) if t.hypothesis is not None else '<span class="muted">(no translation)</span>'
+            hyp = (escape(t.hypothesis) if t.hypothesis is not None
+                   else '<span class="muted">(no translation)</span>')
+            # The output cell takes its direction from its text (see _hypothesis); the reference is English.
             rows.append(f'<tr><td class="mono">{escape(seg.id)}<br><span class="muted">{escape(seg.kind)}</span></td>'
                         f'<td class="src ar" dir="rtl" lang="ar">'
                         f"{escape(view.doc.text[seg.span.start:seg.span.end])}</td>"
-                        f"<td>{escape(seg.translation_en)}</td><td>{hyp}</td>"
+                        f'<td dir="ltr">{escape(seg.translation_en)}</td><td dir="auto">{hyp}</td>'
                         f'<td class="num {chrf_class(t.chrf)}">{t.chrf:.1f}</td></tr>')
         head = ("<th>segment</th><th>Arabic source</th><th>reference</th><th>system output</th>"
                 '<th class="num">chrF++</th>')

@@ -12,6 +12,7 @@ import re
 from typing import Any, Mapping
 
 from . import fmt
+from .calls import TITLE as CALLS_TITLE, model_call_rows
 from .data import ReportData
 from .worst import (
     count, entity_name, gold_quote, mention_errors, offsets_text, quote_text, worst_quote_errors,
@@ -70,6 +71,9 @@ def header(data: ReportData) -> list[str]:
     rows.append(["Wall time", md_inline("; ".join(f"{k} {v}" for k, v in times) + f" ({fmt.WALL_TIME_NOTE})"
                                         if times else "recorded in manifest.json once the run is complete")])
     out += _table(["", ""], rows) + [""]
+    calls = model_call_rows(man)
+    if calls:
+        out += [f"**{CALLS_TITLE}**", ""] + _table(["", ""], [[md_inline(k), md_inline(v)] for k, v in calls]) + [""]
     attempted = ", ".join(code(t) for t in data.tasks) or "none"
     missing = ", ".join(code(t) for t in data.not_attempted) or "none"
     out += [f"**Scored tasks:** {attempted}. **Not attempted:** {missing}.", "",
