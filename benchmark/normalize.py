@@ -24,9 +24,10 @@ this order (so the offset map is exact):
    ``ؤ ئ`` → ``ء`` (new in ``ar-norm-v2``), Persian yeh ``ی`` → ``ي`` and
    keheh ``ک`` → ``ك``, Arabic-Indic and Persian digits → ASCII digits.
    The one exception to "each character on its own": a combining hamza
-   above (U+0654), removed by step 1, turns a directly preceding ``و`` or
-   ``ي`` into ``ء``, since ``و`` + U+0654 is the decomposed spelling of ``ؤ``
-   (and ``ي`` + U+0654 of ``ئ``); the offset map stays one-to-one;
+   above (U+0654), removed by step 1, turns the ``و`` or ``ي`` it sits on
+   (the letter right before it, harakat in between allowed) into ``ء``,
+   since ``و`` + U+0654 is the decomposed spelling of ``ؤ`` (and ``ي`` +
+   U+0654 of ``ئ``); the offset map stays one-to-one;
 4. every quotation mark (``" ' « » “ ” „ ‟ ‘ ’ ‚ ‛ ‹ ›``) → ``"``;
 5. every run of whitespace (``str.isspace``) → one ``" "``.
 
@@ -194,12 +195,18 @@ def normalized_view(text: str) -> NormalizedText:
     chars: list[str] = []
     to_original: list[int] = []
     prev_space = False
+    # The last letter is a hamza seat (و/ي) followed only by attached marks,
+    # which NormalizedText.span extends over: only then does a U+0654 turn
+    # it into ء, so a mapped span always includes the hamza that changed it.
+    seat = False
     for i, ch in enumerate(text):
         folded = _fold_char(ch)
         if not folded:
-            if ch == _HAMZA_ABOVE and chars and chars[-1][-1] in _HAMZA_SEATS:
+            if ch == _HAMZA_ABOVE and seat:
                 chars[-1] = chars[-1][:-1] + "\u0621"  # و/ي + U+0654 spells ؤ/ئ
+            seat = seat and ch != _HAMZA_ABOVE and _is_attached(ch)
             continue
+        seat = folded[-1] in _HAMZA_SEATS
         if folded == " ":
             if prev_space:
                 continue

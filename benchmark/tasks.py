@@ -142,7 +142,7 @@ class Task:
         """All metrics from per-item rows (fresh, or read back from disk).
 
         ``alignment`` describes how text-only predictions were aligned to
-        offsets (e.g. ``exact>ar-norm-v1>fuzzy90``); it changes the values of
+        offsets (e.g. ``exact>ar-norm-v2>fuzzy90``); it changes the values of
         the span and speaker tasks, so it goes into their signatures.
         """
         extra: tuple[tuple[str, object], ...] = ()

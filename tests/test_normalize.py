@@ -35,6 +35,7 @@ def test_version_string():
         ("و\u0654ي\u064e\u0654", "ءء"),         # decomposed ؤ and ئ (a haraka in between)
         ("ﺉﺋ", "ءء"),                          # presentation forms of ئ (NFKC first)
         ("و \u0654ب\u0654", "و ب"),             # U+0654 after a space or another letter: removed
+        ("و\ufe76\u0654", "و"),                 # …or after a removed mark a span would not extend over
         ("«نعم» “لا” \"x\" 'y'", '"نعم" "لا" "x" "y"'),  # quotation marks
         ("a \t\n\u00a0 b", "a b"),             # whitespace runs (NBSP too)
         ("روسيا\u200f و", "روسيا و"),          # RLM (format character) removed
