@@ -20,7 +20,7 @@ def _corpus(data_dir: str | None):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``validate PREDICTIONS.jsonl``: check a submission against the gold."""
-    from .submission import validate_file
+    from .submission_report import validate_file
 
     report = validate_file(Path(args.path), corpus=_corpus(args.data_dir), fuzzy_threshold=args.fuzzy_threshold)
     print(report.summary())

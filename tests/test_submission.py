@@ -37,9 +37,9 @@ from benchmark.submission import (
     resolve_speaker,
     submission_to_json,
     unknown_id_message,
-    validate_file,
     write_submission,
 )
+from benchmark.submission_report import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (ROOT / "data" / "articles" / "000_d60cf795c66ab44c.txt").read_text(encoding="utf-8")
