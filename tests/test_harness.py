@@ -287,3 +287,13 @@ def test_predictions_file_without_requested_tasks_is_refused(tmp_path, capsys):
     assert not (tmp_path / "out").exists() or not run_dirs(tmp_path / "out")
     assert main(["run", "system=rules", "task.names=[]", f"paths.results_dir={tmp_path}"]) == 2
     assert "no task selected" in capsys.readouterr().err
+
+
+def test_report_command_follows_the_run_report_settings(tmp_path):
+    assert main(["run", "system=copy", "report.html=false", "report.worst_errors=2",
+                 f"paths.results_dir={tmp_path}", "scoring.n_resamples=20"]) == 0
+    (d,) = run_dirs(tmp_path)
+    assert (d / "report.md").exists() and not (d / "report.html").exists()
+    before = (d / "report.md").read_bytes()
+    assert main(["report", str(d)]) == 0
+    assert not (d / "report.html").exists() and (d / "report.md").read_bytes() == before

@@ -55,11 +55,12 @@ def read_jsonl(path: Path) -> list[Any]:
     return out
 
 
-def run_config(run_dir: Path) -> tuple[int, str | None]:
-    """``report.worst_errors`` (default 10) and ``paths.data_dir`` from the run's ``config.yaml``."""
+def run_config(run_dir: Path) -> tuple[int, str | None, bool, bool]:
+    """``report.worst_errors`` (default 10), ``paths.data_dir`` and the
+    ``report.markdown``/``report.html`` switches from the run's ``config.yaml``."""
     path = run_dir / "config.yaml"
     if not path.exists():
-        return DEFAULT_WORST_ERRORS, None
+        return DEFAULT_WORST_ERRORS, None, True, True
     import yaml
 
     try:
@@ -72,7 +73,9 @@ def run_config(run_dir: Path) -> tuple[int, str | None]:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InputError(f"expected an integer >= 0, got {value!r}", file=str(path), field="report.worst_errors")
     data_dir = (cfg.get("paths") or {}).get("data_dir")
-    return value, None if data_dir in (None, "") else str(data_dir)
+    report = cfg.get("report") or {}
+    return (value, None if data_dir in (None, "") else str(data_dir),
+            bool(report.get("markdown", True)), bool(report.get("html", True)))
 
 
 def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list[Path]:
@@ -112,7 +115,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     if not isinstance(metrics, dict) or not isinstance(manifest, dict):
         bad = "metrics.json" if not isinstance(metrics, dict) else "manifest.json"
         raise InputError("expected a JSON object", file=str(run_dir / bad))
-    worst_errors, data_dir = run_config(run_dir)
+    worst_errors, data_dir, want_md, want_html = run_config(run_dir)
     if corpus is None:
         from ..gold import load_corpus
 
@@ -131,8 +134,8 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
         manifest=manifest,
         corpus=corpus,
         worst_errors=worst_errors,
-        markdown=True,
-        html=True,
+        markdown=want_md,
+        html=want_html,
         predictions_file=str(run_dir / "predictions.jsonl"),
     )
     written = []
