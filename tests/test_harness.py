@@ -212,6 +212,8 @@ ERRORS = [
     (["run", "system=copy", "paths.results_dir=/proc/no-such-dir"], "/proc/no-such-dir"),
     (["export", "--out", "/proc/no-such-dir/x"], "/proc/no-such-dir"),
     (["agreement", "--data-dir", "/proc"], "the raw annotation passes"),
+    (["run", "system=predictions", "system.path=x.jsonl", "system.label=oracle"],
+     "label 'oracle' is the name of a registered system"),
     (["validate", "/nonexistent.jsonl"], "/nonexistent.jsonl"),
     (["report", "/nonexistent-run"], "not a finished run folder"),
 ]

@@ -126,6 +126,13 @@ def _spec(system: dict[str, Any]) -> SystemSpec:
     if missing:
         raise ConfigError(f"missing value for system.{missing[0]} (set it with system.{missing[0]}=…)",
                           field=f"system.{missing[0]}")
+    if name == "predictions" and label is not None:
+        from ..systems import SYSTEMS
+
+        if str(label) in SYSTEMS:
+            # The leaderboard identifies systems by label: a file must not pose as a built-in.
+            raise ConfigError(f"label {label!r} is the name of a registered system; choose another "
+                              "(system.label=… or score --name …)", field="system.label")
     return SystemSpec(name=name, options=tuple(sorted(system.items())), label=label)
 
 
