@@ -89,47 +89,31 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
     return 0
 
 
+# command → (module, function), imported only when that command runs, so the
+# start-up path of `--help`, `list` and `validate` stays free of heavy libraries.
+_HANDLERS = {
+    "validate": ("commands", "cmd_validate"),
+    "score": ("commands", "cmd_score"),
+    "list": ("commands", "cmd_list"),
+    "report": ("commands", "cmd_report"),
+    "export": ("export", "cmd_export"),
+    "agreement": ("agreement", "cmd_agreement"),
+    "leaderboard": ("leaderboard", "cmd_leaderboard"),
+    "publish": ("publish", "cmd_publish"),
+}
+
+
 def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
-    cmd = args.command
-    if cmd == "check-data":
+    import importlib
+
+    if args.command == "check-data":
         return _cmd_check_data(args)
-    if cmd == "run":
+    if args.command == "run":
         from .harness.app import run_cli
 
         return run_cli(args.overrides)
-    if cmd == "validate":
-        from .commands import cmd_validate
-
-        return cmd_validate(args)
-    if cmd == "score":
-        from .commands import cmd_score
-
-        return cmd_score(args)
-    if cmd == "list":
-        from .commands import cmd_list
-
-        return cmd_list(args)
-    if cmd == "report":
-        from .commands import cmd_report
-
-        return cmd_report(args)
-    if cmd == "export":
-        from .export import cmd_export
-
-        return cmd_export(args)
-    if cmd == "agreement":
-        from .agreement import cmd_agreement
-
-        return cmd_agreement(args)
-    if cmd == "leaderboard":
-        from .leaderboard import cmd_leaderboard
-
-        return cmd_leaderboard(args)
-    if cmd == "publish":
-        from .publish import cmd_publish
-
-        return cmd_publish(args)
-    raise AssertionError(cmd)  # argparse restricts the choices
+    module, function = _HANDLERS[args.command]
+    return getattr(importlib.import_module(f".{module}", __package__), function)(args)
 
 
 def _one_line_warning(message, category, filename, lineno, line=None) -> str:
