@@ -231,7 +231,6 @@ def test_all_tasks_through_the_submission_reader(models):
 GOLD = sorted((Path(__file__).resolve().parents[1] / "data" / "gold").glob("*.json"))
 
 
-@pytest.mark.skipif(not GOLD, reason="no gold data in data/gold/")
 def test_quote_translations_on_the_gold_pass_the_reader_and_are_scored(models):
     from benchmark.gold import load_corpus
     from benchmark.scoring.translation import translation_rows

@@ -242,8 +242,7 @@ def test_cli_with_real_gold(tmp_path, capsys):
     from benchmark.cli import main
     from benchmark.gold import gold_files, load_corpus, default_data_dir
 
-    if not gold_files(default_data_dir()):
-        pytest.skip("data/gold/*.json not present")
+    assert gold_files(default_data_dir())
     sha = load_corpus().sha256
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)

@@ -293,7 +293,6 @@ def test_render_run_dir_names_the_line_of_bad_json(tmp_path, run):
     assert (err.value.file, err.value.line) == (str(folder / "per_item.jsonl"), len(run["per_item"]) + 1)
 
 
-@pytest.mark.skipif(not HAS_GOLD, reason="needs the real gold in data/gold/*.json")
 def test_markdown_on_the_real_gold_quotes_arabic_errors():
     from benchmark.gold import load_corpus
 

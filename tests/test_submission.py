@@ -610,7 +610,6 @@ def test_the_example_in_the_docs_is_valid():
 GOLD_FILES = sorted((ROOT / "data" / "gold").glob("*.json"))
 
 
-@pytest.mark.skipif(not GOLD_FILES, reason="data/gold/ not annotated yet")
 def test_real_gold_written_as_a_submission_reads_back_as_itself():
     from benchmark.gold import load_corpus
 
@@ -675,7 +674,6 @@ def test_did_you_mean_prefers_the_zero_padded_id():
     assert unknown_id_message("quote id", "x1", ["q01"]) == "Unknown quote id 'x1'. Available: q01"
 
 
-@pytest.mark.skipif(not GOLD_FILES, reason="data/gold/ not annotated yet")
 def test_real_gold_stance_pair_that_is_not_gold_is_rejected_at_read_time():
     from benchmark.gold import load_corpus
 

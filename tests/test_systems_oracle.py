@@ -113,7 +113,6 @@ def test_contract(name):
         assert set(system.predict([INPUT], tasks=unsupported, gold=gold)[0]) == {"doc_id"}
 
 
-@pytest.mark.skipif(not HAS_GOLD, reason="data/gold/*.json not annotated yet")
 def test_oracle_round_trips_through_the_submission_reader():
     from benchmark.gold import load_corpus
     from benchmark.submission import parse_submission_lines

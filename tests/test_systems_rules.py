@@ -202,7 +202,6 @@ def test_trim_and_quote_type():
     assert quote_type(text, [(4, 14)]) == "mixed"
 
 
-@pytest.mark.skipif(not HAS_GOLD, reason="data/gold/*.json not annotated yet")
 def test_against_the_gold():
     from benchmark.align import resolve_speaker
     from benchmark.gold import load_corpus
