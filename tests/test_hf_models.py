@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -228,7 +227,6 @@ def test_all_tasks_through_the_submission_reader(models):
     assert sorted(system.manifest_extra()["models"]) == ["speakers", "stance", "translation"]
 
 
-GOLD = sorted((Path(__file__).resolve().parents[1] / "data" / "gold").glob("*.json"))
 
 
 def test_quote_translations_on_the_gold_pass_the_reader_and_are_scored(models):

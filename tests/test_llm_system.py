@@ -296,7 +296,6 @@ def test_config_file_documents_every_option():
     assert system.options.params()["chat_template_kwargs"] == {"enable_thinking": False}
 
 
-GOLD = sorted((ROOT / "data" / "gold").glob("*.json"))
 
 
 def test_predictions_on_the_gold_pass_the_submission_reader(tmp_path):

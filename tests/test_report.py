@@ -26,7 +26,6 @@ from benchmark.submission import submission_to_json
 from benchmark.tasks import TASKS
 
 ROOT = Path(__file__).resolve().parents[1]
-HAS_GOLD = any((ROOT / "data" / "gold").glob("*.json"))
 
 # Three sentences; the second holds HTML-special characters to test escaping.
 TEXT = ("قال لافروف إن المحادثات كانت مفيدة.\n\n"

@@ -607,7 +607,6 @@ def test_the_example_in_the_docs_is_valid():
     assert [a.method for a in pred.alignments] == ["exact", "exact", "exact", "exact"]
 
 
-GOLD_FILES = sorted((ROOT / "data" / "gold").glob("*.json"))
 
 
 def test_real_gold_written_as_a_submission_reads_back_as_itself():

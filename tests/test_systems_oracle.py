@@ -15,7 +15,6 @@ from benchmark.submission_schema import check_line
 from benchmark.systems import BUILTIN, TASK_KEYS, System, check_tasks, make_system
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-HAS_GOLD = any((DATA / "gold").glob("*.json"))
 
 TEXT = "وصف لافروف المحادثات بأنها “مفيدة”\nقال لافروف إن المحادثات كانت مفيدة. وأضاف أن الوفد الأمريكي استمع."
 TARGETS = (Target("riyadh_talks", "The Riyadh talks", "محادثات الرياض"), Target("trump", "Trump", "ترامب"))

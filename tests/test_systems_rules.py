@@ -28,7 +28,6 @@ SEGMENTS = tuple(SegmentInput(f"s{i:02d}", span, kind, para)
                  for i, (span, kind, para) in enumerate(split_segments(TEXT, boilerplate_from=BOILERPLATE), 1))
 DOC = DocInput("000_d60cf795c66ab44c", TEXT, SEGMENTS, (), (), ())
 ANALYSIS = extract(DOC)
-HAS_GOLD = any((DATA / "gold").glob("*.json"))
 
 
 def quote_starting(prefix: str) -> Found:
