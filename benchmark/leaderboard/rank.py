@@ -5,7 +5,7 @@ task on the task's main metric by a paired bootstrap test (Koehn 2004;
 :func:`benchmark.scoring.stats.paired_bootstrap`, the same draws and p-value
 as sacrebleu ``--paired-bs``), with ``n_resamples`` resamples and ``seed``;
 an approximate randomization p-value (``ar_trials`` trials, same seed, as
-sacrebleu ``--paired-ar``) is shown beside it.  Both runs' per-item rows are
+sacrebleu ``--paired-ar`` but counting ties) is shown beside it.  Both runs' per-item rows are
 read back from ``per_item.jsonl`` and rebuilt into statistics matrices by the
 task's own metric spec; items are matched by ``doc_id``/``item`` key.  Only
 documents present in both runs are compared.  Within them, an item present

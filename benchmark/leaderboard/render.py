@@ -53,7 +53,8 @@ def method_text(lb: Leaderboard) -> str:
         f"{lb.n_resamples} resamples and seed {lb.seed}, of each system against the best ranked system "
         f"on the task's main metric, over the per-item statistics of both runs (items matched by "
         f"doc_id/item); p (AR) is approximate randomization with {lb.ar_trials} trials and the same seed "
-        f"(as sacrebleu --paired-ar). * marks p < {ALPHA:g} (significantly different from the best). "
+        f"(as sacrebleu --paired-ar, but counting ties, so a discrete metric over few items is not called "
+        f"significant by chance). * marks p < {ALPHA:g} (significantly different from the best). "
         f"Rank groups: going down from the best, a system shares the rank of the current group's leader "
         f"unless the paired bootstrap against that leader gives p < {ALPHA:g}; then it starts the next group."
     )
