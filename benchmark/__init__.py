@@ -1,5 +1,9 @@
 """Arabic quote-attribution benchmark: gold data, systems, scoring and reports.
 
+Data flows one way through the stage packages (see ``docs/ARCHITECTURE.md``)::
+
+    gold → submission → scoring → tasks → systems → harness → report → leaderboard → publish → cli
+
 The typed API for the gold data::
 
     from benchmark import load_corpus
@@ -8,10 +12,9 @@ The typed API for the gold data::
     doc.quotes[0].speaker
 """
 
-from .gold import load_corpus
-from .schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
-
-__version__ = "0.1.0"
+from benchmark.common.version import __version__
+from benchmark.gold.loading import load_corpus
+from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
 
 __all__ = [
     "Corpus", "Document", "Entity", "Mention", "Quote", "Segment", "Span", "Stance", "Target",

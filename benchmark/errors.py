@@ -1,6 +1,6 @@
 """The project's exception hierarchy.
 
-Library code raises these; only the command-line layer (:mod:`benchmark.cli`)
+Library code raises these; only the command-line layer (:mod:`benchmark.cli.main`)
 turns them into a one-line message and exit code 2, never a traceback.
 
 Examples

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the fake server lives with the tests
 
-from benchmark.systems import make_system  # noqa: E402
+from benchmark.systems.registry import make_system  # noqa: E402
 from llm_server import FakeLLMServer, synthetic_doc  # noqa: E402
 
 N_DOCS = 25  # 8 requests per synthetic document (batch_size=2, one passage) → 200

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
-from benchmark.inputs import DocInput, QuoteInput, SegmentInput, StanceItem
-from benchmark.schema import Span, Target
+from benchmark.tasks.inputs import DocInput, QuoteInput, SegmentInput, StanceItem
+from benchmark.gold.schema import Span, Target
 
 
 @dataclass(frozen=True)

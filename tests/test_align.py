@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.align import FUZZY_THRESHOLD, STRIP_CHARS, align_text, strip_query
+from benchmark.submission.align import FUZZY_THRESHOLD, STRIP_CHARS, align_text, strip_query
 from benchmark.errors import ConfigError
 
 TEXT = (Path(__file__).resolve().parent.parent / "data" / "articles" / "000_d60cf795c66ab44c.txt").read_text(

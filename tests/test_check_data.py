@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.gold import default_data_dir, load_corpus
-from benchmark.validate import check_data
+from benchmark.cli.main import main
+from benchmark.gold.loading import default_data_dir, load_corpus
+from benchmark.gold.check import check_data
 
 DOC = "000_d60cf795c66ab44c"
 

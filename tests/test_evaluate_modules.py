@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmark.schema import Span
+from benchmark.gold.schema import Span
 from benchmark.scoring.spans import SpanSet, align, categories, prf, span_item_stats
 from benchmark.scoring.stance import LABELS, stance_scores
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.export import CONFIGS
-from benchmark.gold import load_corpus
+from benchmark.cli.main import main
+from benchmark.publish.parquet import CONFIGS
+from benchmark.gold.loading import load_corpus
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_card_metadata_and_counts(exported):
 # --- the output folder is replaced only when export built it -------------------------------------
 
 def empty_corpus():
-    from benchmark.schema import Corpus
+    from benchmark.gold.schema import Corpus
 
     return Corpus(documents=(), targets=(), sha256="0" * 64)
 
@@ -95,7 +95,7 @@ def tree(folder: Path) -> dict[str, bytes | None]:
 
 def test_export_refuses_a_folder_holding_a_user_file(tmp_path, capsys):
     from benchmark.errors import InputError
-    from benchmark.export import build_dataset_folder
+    from benchmark.publish.export import build_dataset_folder
 
     out = tmp_path / "out"
     (out / "data" / "quotes").mkdir(parents=True)
@@ -120,7 +120,7 @@ def test_export_refuses_a_folder_holding_a_user_file(tmp_path, capsys):
 ])
 def test_foreign_entries_anywhere_in_the_tree_are_refused(tmp_path, entry, found):
     from benchmark.errors import InputError
-    from benchmark.export import build_dataset_folder
+    from benchmark.publish.export import build_dataset_folder
 
     out = tmp_path / "out"
     (out / entry).parent.mkdir(parents=True)
@@ -134,7 +134,7 @@ def test_foreign_entries_anywhere_in_the_tree_are_refused(tmp_path, entry, found
 
 def test_a_symbolic_link_entry_is_refused(tmp_path):
     from benchmark.errors import InputError
-    from benchmark.export import build_dataset_folder
+    from benchmark.publish.export import build_dataset_folder
 
     precious = tmp_path / "precious"
     precious.mkdir()
@@ -172,7 +172,7 @@ def test_export_onto_a_file_is_refused(tmp_path, capsys):
 
 
 def test_reexport_replaces_a_previous_export_or_an_empty_folder(tmp_path):
-    from benchmark.export import build_dataset_folder
+    from benchmark.publish.export import build_dataset_folder
 
     out = tmp_path / "out"
     out.mkdir()  # empty: accepted

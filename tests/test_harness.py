@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.cli import main
-from benchmark.harness.app import GROUPS, group_options
+from benchmark.cli.main import main
+from benchmark.cli.run import GROUPS, group_options
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -52,7 +52,7 @@ def test_default_config_runs_every_builtin_system():
     from hydra import compose, initialize_config_module
 
     from benchmark.harness.config import register_schema, to_run_config
-    from benchmark.systems import BUILTIN
+    from benchmark.systems.registry import BUILTIN
 
     register_schema()
     with initialize_config_module(config_module="benchmark.configs", version_base="1.3"):
@@ -121,13 +121,13 @@ def test_two_runs_in_the_same_second_never_share_a_folder(tmp_path, monkeypatch)
 @pytest.mark.parametrize("where", ["report", "rename"])
 def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, where):
     import benchmark.harness.rundir as rundir
-    import benchmark.harness.runner as runner
+    import benchmark.report as report
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
     if where == "report":
-        monkeypatch.setattr(runner, "_render_reports", boom)
+        monkeypatch.setattr(report, "render_reports", boom)
     else:  # Ctrl-C after every file is written to the temporary folder, before it is renamed
         monkeypatch.setattr(rundir.os, "rename", boom)
     assert main(["run", "system=rules", f"paths.results_dir={tmp_path}"]) == 130
@@ -238,8 +238,8 @@ def test_cli_subprocess_error_has_no_traceback(tmp_path):
 
 
 def test_help_and_list_answer_without_heavy_imports():
-    code = ("import sys; from benchmark.cli import main; main(['--help']) if False else None; "
-            "import benchmark.cli, benchmark.commands; "
+    code = ("import sys; from benchmark.cli.main import main; main(['--help']) if False else None; "
+            "import benchmark.cli.main, benchmark.cli.commands; "
             "heavy = [m for m in ('datasets', 'evaluate', 'matplotlib', 'torch', 'transformers') if m in sys.modules]; "
             "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
@@ -269,8 +269,8 @@ def test_systems_are_scored_only_on_the_tasks_they_support(default_run):
 
 
 def test_extraction_systems_never_see_the_gold_quotes():
-    from benchmark.gold import load_corpus
-    from benchmark.inputs import make_input
+    from benchmark.gold.loading import load_corpus
+    from benchmark.tasks.inputs import make_input
 
     corpus = load_corpus()
     doc = corpus.documents[0]

@@ -20,10 +20,10 @@ transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
 from benchmark.errors import ConfigError  # noqa: E402
-from benchmark.inputs import DocInput, QuoteInput, make_input  # noqa: E402
-from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target  # noqa: E402
-from benchmark.submission import parse_submission_lines  # noqa: E402
-from benchmark.systems import make_system  # noqa: E402
+from benchmark.tasks.inputs import DocInput, QuoteInput, make_input  # noqa: E402
+from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target  # noqa: E402
+from benchmark.submission.reader import parse_submission_lines  # noqa: E402
+from benchmark.systems.registry import make_system  # noqa: E402
 
 WORDS = ["قال", "لافروف", "إن", "المحادثات", "كانت", "مفيدة", "ترامب", "بوتين", "روسيا", "الناتو", "رفض",
          "انضمام", "كييف", "the", "talks", "were", "useful", "Lavrov", "said", "speaker", "supports", "opposes",
@@ -138,7 +138,7 @@ def test_translation_one_string_per_segment_and_quote_deterministic(models):
 
 
 def test_quote_contents_are_translated_alone_in_the_same_batches(models, monkeypatch):
-    import benchmark.hf.system as hf_system
+    import benchmark.systems.hf.system as hf_system
 
     seen = []
 
@@ -230,7 +230,7 @@ def test_all_tasks_through_the_submission_reader(models):
 
 
 def test_quote_translations_on_the_gold_pass_the_reader_and_are_scored(models):
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
     from benchmark.scoring.translation import translation_rows
 
     corpus = load_corpus()

@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from benchmark.errors import ConfigError, GoldDataError
-from benchmark.hf.loading import HFDependencyError, LoadedModel, require_hf
-from benchmark.hf.ner import entity_spans, find_word, trim
-from benchmark.hf.options import DEFAULT_TEMPLATES, check_options, make_hf_system
-from benchmark.hf.stance import decide, hypotheses, stance_labels
-from benchmark.hf.translate import batches, input_limit, language_token_id, target_token_id
-from benchmark.inputs import DocInput, QuoteInput, SegmentInput, StanceItem
-from benchmark.schema import Span, Target
-from benchmark.systems import SYSTEMS, make_system
+from benchmark.systems.hf.loading import HFDependencyError, LoadedModel, require_hf
+from benchmark.systems.hf.ner import entity_spans, find_word, trim
+from benchmark.systems.hf.options import DEFAULT_TEMPLATES, check_options, make_hf_system
+from benchmark.systems.hf.stance import decide, hypotheses, stance_labels
+from benchmark.systems.hf.translate import batches, input_limit, language_token_id, target_token_id
+from benchmark.tasks.inputs import DocInput, QuoteInput, SegmentInput, StanceItem
+from benchmark.gold.schema import Span, Target
+from benchmark.systems.registry import make_system, systems
 
 CONFIG = Path(__file__).resolve().parents[1] / "configs" / "system" / "hf.yaml"
 NO_MODELS = {"model": None, "ner_model": None, "zero_shot_model": None}
@@ -29,8 +29,8 @@ NO_MODELS = {"model": None, "ner_model": None, "zero_shot_model": None}
 # ------------------------------------------------------------- registration
 
 def test_registered_and_importing_systems_imports_no_torch():
-    assert "hf" in SYSTEMS
-    code = ("import sys, benchmark.systems; from benchmark.systems import make_system; "
+    assert "hf" in systems()
+    code = ("import sys, benchmark.systems; from benchmark.systems.registry import make_system; "
             "make_system('hf', model=None, ner_model=None, zero_shot_model=None); "
             "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,7 +17,7 @@ import pytest
 
 from benchmark.leaderboard import build_leaderboard, write_leaderboard
 from benchmark.leaderboard.collect import read_run
-from benchmark.predictions import PredQuote
+from benchmark.submission.predictions import PredQuote
 from benchmark.scoring.result import UndefinedMetricWarning
 from test_leaderboard_helpers import GOLD, OLD_GOLD, SYSTEMS, write_all, write_run
 
@@ -239,8 +239,8 @@ def test_different_seed_changes_only_the_tests(runs, lb):
 
 
 def test_cli_with_real_gold(tmp_path, capsys):
-    from benchmark.cli import main
-    from benchmark.gold import gold_files, load_corpus, default_data_dir
+    from benchmark.cli.main import main
+    from benchmark.gold.loading import gold_files, load_corpus, default_data_dir
 
     assert gold_files(default_data_dir())
     sha = load_corpus().sha256

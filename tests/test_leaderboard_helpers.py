@@ -3,7 +3,7 @@
 Run folders are written in the format of ``benchmark/harness/runner.py``
 (``metrics.json``, ``per_item.jsonl``, ``manifest.json``, report stubs), and
 their numbers come from actually scoring predictions with the task registry
-(:mod:`benchmark.tasks`), so the per-item rows are the real ones.
+(:mod:`benchmark.tasks.base`), so the per-item rows are the real ones.
 
 The gold is one document of 60 segments; each segment holds one direct
 quote «…» with a cue, and has an English reference translation.  Systems are
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Sequence
 
 from benchmark.harness.rundir import canonical_json
-from benchmark.predictions import DocPrediction, PredQuote, PredTranslation
-from benchmark.schema import Document, Entity, Quote, Segment, Span
-from benchmark.tasks import TASKS
+from benchmark.submission.predictions import DocPrediction, PredQuote, PredTranslation
+from benchmark.gold.schema import Document, Entity, Quote, Segment, Span
+from benchmark.tasks.registry import TASKS
 
 GOLD = "a" * 64
 OLD_GOLD = "b" * 64

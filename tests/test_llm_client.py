@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from benchmark.errors import ConfigError
-from benchmark.llm.cache import ResponseCache, request_key
-from benchmark.llm.client import ChatClient, Endpoint, RetryPolicy, jitter_rng
+from benchmark.systems.llm.cache import ResponseCache, request_key
+from benchmark.systems.llm.client import ChatClient, Endpoint, RetryPolicy, jitter_rng
 from llm_server import CLOSE, GARBAGE, OK, FakeLLMServer, stall, status
 
 PAYLOAD = {"model": "fake", "messages": [{"role": "system", "content": '{"translations": []}'},

@@ -28,11 +28,12 @@ from pathlib import Path
 import pytest
 from llm_server import GARBAGE, HOLD, OK, FakeLLMServer, status, synthetic_doc
 
-from benchmark.gold import document_to_json
-from benchmark.llm.client import ChatClient, RetryPolicy
-from benchmark.llm.system import EndpointFailed, folder_label
-from benchmark.schema import Corpus
-from benchmark.systems import make_system
+from benchmark.gold.loading import document_to_json
+from benchmark.systems.llm.client import ChatClient, RetryPolicy
+from benchmark.systems.base import folder_label
+from benchmark.systems.llm.system import EndpointFailed
+from benchmark.gold.schema import Corpus
+from benchmark.systems.registry import make_system
 
 TESTS_DIR = Path(__file__).resolve().parent
 ROOT = TESTS_DIR.parent
@@ -121,7 +122,7 @@ def test_default_label_is_folder_safe_and_names_the_model(model, label):
 
 
 def test_hf_default_label_follows_the_models_of_the_tasks():
-    from benchmark.hf.options import check_options, default_label
+    from benchmark.systems.hf.options import check_options, default_label
 
     opts = check_options()
     assert default_label(opts) == "hf-Helsinki-NLP-opus-mt-ar-en"

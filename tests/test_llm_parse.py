@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 from benchmark.errors import ConfigError, UnknownNameError
-from benchmark.llm.jobs import build_jobs, passages
-from benchmark.llm.parse import (Unparseable, coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
+from benchmark.systems.llm.jobs import build_jobs, passages
+from benchmark.systems.llm.parse import (Unparseable, coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
                                  coerce_translations, extract_json)
-from benchmark.llm.prompts import PROMPT_TASKS, load_prompts
+from benchmark.systems.llm.prompts import PROMPT_TASKS, load_prompts
 from llm_server import synthetic_doc
 
 
@@ -178,8 +178,8 @@ def test_jobs_cover_every_item_once_in_order():
 
 def _doc_with(segments, quotes):
     """A synthetic document's text with other segments (id, start, end) and quotes (id, [(start, end)])."""
-    from benchmark.inputs import QuoteInput, SegmentInput
-    from benchmark.schema import Span
+    from benchmark.tasks.inputs import QuoteInput, SegmentInput
+    from benchmark.gold.schema import Span
 
     doc = synthetic_doc(1)
     segs = tuple(SegmentInput(i, Span(a, b), "body", n) for n, (i, a, b) in enumerate(segments))
@@ -199,7 +199,7 @@ def _doc_with(segments, quotes):
     ([], [("q1", [(0, 3)]), ("q2", [(5, 8)]), ("q3", [(9, 12)])], 2, [["q1", "q2"], ["q3"]]),
 ])
 def test_translation_batches_put_quotes_with_their_segments(segments, quotes, size, expected):
-    from benchmark.llm.jobs import translation_batches
+    from benchmark.systems.llm.jobs import translation_batches
 
     doc = _doc_with(segments, quotes)
     batches = translation_batches(doc, size=size)

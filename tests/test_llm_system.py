@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError
-from benchmark.llm.system import EndpointFailed
-from benchmark.systems import make_system
+from benchmark.systems.llm.system import EndpointFailed
+from benchmark.systems.registry import make_system
 from llm_server import BROKEN, CLOSE, GARBAGE, OK, FakeLLMServer, doc_number, stall, status, synthetic_doc
 
 ALL_TASKS = ("speakers", "quotes", "end2end", "attribution", "stance", "translation")
@@ -127,7 +127,7 @@ def test_mixed_faults_are_retried_or_recorded(tmp_path, caplog):
     cache = tmp_path / "c.sqlite"
     with FakeLLMServer(script=_faults) as srv:
         system = llm(srv, cache, timeout=0.3)
-        with caplog.at_level("WARNING", logger="benchmark.llm.system"):
+        with caplog.at_level("WARNING", logger="benchmark.systems.llm.system"):
             out = {d["doc_id"]: d for d in system.predict(DOCS, tasks=ALL_TASKS)}
     extra = system.manifest_extra()["llm"]
     # Retries: 429 ×1, stance 500 ×2, translation 500 ×2 (then gives up), stall ×1, close ×1, garbage ×1.
@@ -167,7 +167,7 @@ def test_mixed_faults_are_retried_or_recorded(tmp_path, caplog):
 
 _CHILD = """
 import sys
-from benchmark.systems import make_system
+from benchmark.systems.registry import make_system
 from llm_server import synthetic_doc
 system = make_system("llm", model="fake", base_url=sys.argv[1], cache_path=sys.argv[2], batch_size=2,
                      passage_chars=0, concurrency=2, seed=3, api_key_env="LLM_TEST_KEY")
@@ -274,7 +274,7 @@ def test_config_file_documents_every_option():
     from omegaconf import OmegaConf
 
     from benchmark.harness.config import register_schema
-    from benchmark.llm.system import make_llm_system
+    from benchmark.systems.llm.system import make_llm_system
 
     path = ROOT / "configs" / "system" / "llm.yaml"
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
@@ -300,7 +300,7 @@ def test_config_file_documents_every_option():
 
 def test_predictions_on_the_gold_pass_the_submission_reader(tmp_path):
     """The system's dicts go through the harness's reader (alignment) on the real gold."""
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
     from benchmark.harness.config import SystemSpec
     from benchmark.harness.runner import StageTimer, predict_documents
 
@@ -328,7 +328,7 @@ def test_predictions_on_the_gold_pass_the_submission_reader(tmp_path):
 
 @pytest.mark.filterwarnings("ignore::benchmark.scoring.result.UndefinedMetricWarning")  # the fake predicts no indirect quote
 def test_end_to_end_through_the_cli(tmp_path, monkeypatch, capfd):
-    from benchmark.cli import main
+    from benchmark.cli.main import main
 
     key = "sk-e2e-SECRET-42"
     monkeypatch.setenv("LLM_TEST_KEY", key)

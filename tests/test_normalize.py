@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark.normalize import NORMALIZATION_VERSION, normalize, normalized_view
+from benchmark.common.normalize import NORMALIZATION_VERSION, normalize, normalized_view
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "data" / "articles" / "000_d60cf795c66ab44c.txt").read_text(
     encoding="utf-8")

@@ -32,7 +32,7 @@ def test_configs_are_packaged():
 
 def test_installed_copy_of_the_data_is_found(monkeypatch, tmp_path):
     """Outside a source checkout the gold is read from the installed benchmark.data package."""
-    import benchmark.gold as gold
+    import benchmark.gold.loading as gold
 
     monkeypatch.setattr(gold, "DATA_DIR", tmp_path / "no-checkout-here")
     data_dir = gold.default_data_dir()

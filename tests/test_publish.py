@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmark.cli import main
+from benchmark.cli.main import main
 from benchmark.errors import ConfigError
-from benchmark.export import CONFIGS
-from benchmark.gold import load_corpus
+from benchmark.publish.parquet import CONFIGS
+from benchmark.gold.loading import load_corpus
 from benchmark.publish import load_settings
 from benchmark.publish.dataset_folder import TASK_CONFIGS
 from benchmark.publish.runs import discover_runs, split_name, unique_split_names
@@ -114,10 +114,10 @@ def offline_env(mp: pytest.MonkeyPatch, tmp: Path, *, token: str | None = None) 
         mp.setattr(huggingface_hub, "get_token", lambda: None)
     else:
         mp.setenv("HF_TOKEN", token)
-    if importlib.util.find_spec("benchmark.agreement") is None:
-        # The dataset card's agreement section needs benchmark.agreement, written
+    if importlib.util.find_spec("benchmark.scoring.agreement") is None:
+        # The dataset card's agreement section needs benchmark.scoring.agreement, written
         # separately; until it lands, the card is built without that section.
-        mp.setattr("benchmark.card._agreement_section", lambda data_dir: "(agreement not computed)\n")
+        mp.setattr("benchmark.publish.dataset_card._agreement_section", lambda data_dir: "(agreement not computed)\n")
 
 
 def publish_args(tmp: Path, *extra: str) -> list[str]:

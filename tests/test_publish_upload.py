@@ -17,7 +17,7 @@ import pytest
 import yaml
 from test_publish import RUNS, make_runs, offline_env, publish_args
 
-from benchmark.cli import main
+from benchmark.cli.main import main
 from benchmark.publish.upload import failure_reason, scrub
 
 SECRET = "hf_SECRETtoken123"

@@ -1,6 +1,6 @@
 """Run reports: Markdown content, HTML escaping, run-folder re-rendering, determinism.
 
-The synthetic run is scored through :mod:`benchmark.tasks` exactly as the
+The synthetic run is scored through :mod:`benchmark.tasks.base` exactly as the
 harness scores, then rendered; ``test_report_browser.py`` reuses
 :func:`synthetic_run` to render the page in headless Chromium.
 """
@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.predictions import (
+from benchmark.submission.predictions import (
     DocPrediction, PredAttribution, PredMention, PredQuote, PredStance, PredStanceLabel, PredTranslation,
 )
 from benchmark.report import render_reports, render_run_dir
 from benchmark.report.fmt import ci_text, value_text
 from benchmark.report.fragments import fragments
 from benchmark.scoring.result import UndefinedMetricWarning
-from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
-from benchmark.submission import submission_to_json
-from benchmark.tasks import TASKS
+from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+from benchmark.submission.reader import submission_to_json
+from benchmark.tasks.registry import TASKS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -293,7 +293,7 @@ def test_render_run_dir_names_the_line_of_bad_json(tmp_path, run):
 
 
 def test_markdown_on_the_real_gold_quotes_arabic_errors():
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus()
     doc = corpus.documents[0]
@@ -328,7 +328,7 @@ def test_render_run_dir_reads_report_options_from_config(tmp_path, run):
 
 def test_oracle_report_lists_no_errors(tmp_path):
     """The speaker errors the report quotes use the task's own gold: the oracle has none."""
-    from benchmark.cli import main
+    from benchmark.cli.main import main
 
     assert main(["run", "system=oracle", f"paths.results_dir={tmp_path}", "scoring.n_resamples=20"]) == 0
     (run,) = [p for p in tmp_path.glob("oracle/*") if p.is_dir() and not p.name.startswith(".")]

@@ -17,14 +17,14 @@ from llm_server import OK, FakeLLMServer, status
 from test_llm_failures import write_data_dir
 from test_report import synthetic_corpus, synthetic_prediction, synthetic_run
 
-from benchmark.predictions import PredTranslation
+from benchmark.submission.predictions import PredTranslation
 from benchmark.report import render_reports
 from benchmark.report.calls import model_call_rows
 
 
 @pytest.fixture(scope="module")
 def llm_run(tmp_path_factory) -> Path:
-    from benchmark.cli import main
+    from benchmark.cli.main import main
 
     tmp = tmp_path_factory.mktemp("llm-run")
     data = write_data_dir(tmp / "data", synthetic_corpus())

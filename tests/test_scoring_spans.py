@@ -11,7 +11,7 @@ import pytest
 from nervaluate import Evaluator
 
 from benchmark.errors import ConfigError
-from benchmark.schema import Span
+from benchmark.gold.schema import Span
 from benchmark.scoring.spans import (
     STAT_KEYS, SpanSet, align, categories, item_of, prf, span_item_stats, span_scores, tokenize, units,
 )

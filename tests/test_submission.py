@@ -17,8 +17,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from benchmark.errors import InputError
-from benchmark.gold import document_to_json
-from benchmark.predictions import (
+from benchmark.gold.loading import document_to_json
+from benchmark.submission.predictions import (
     Alignment,
     DocPrediction,
     PredAttribution,
@@ -28,9 +28,9 @@ from benchmark.predictions import (
     PredStanceLabel,
     PredTranslation,
 )
-from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
-from benchmark.segmentation import split_segments
-from benchmark.submission import (
+from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+from benchmark.gold.segmentation import split_segments
+from benchmark.submission.reader import (
     SCHEMA_PATH,
     parse_submission_lines,
     read_submission,
@@ -39,7 +39,7 @@ from benchmark.submission import (
     unknown_id_message,
     write_submission,
 )
-from benchmark.submission_report import validate_file
+from benchmark.submission.report import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (ROOT / "data" / "articles" / "000_d60cf795c66ab44c.txt").read_text(encoding="utf-8")
@@ -336,7 +336,7 @@ BOGUS = "عبارة لا ترد في المقال على الإطلاق"
 
 def score_quotes(pred: DocPrediction) -> dict:
     from benchmark.scoring.result import UndefinedMetricWarning
-    from benchmark.tasks import TASKS
+    from benchmark.tasks.registry import TASKS
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedMetricWarning)  # per-type families with no quotes
@@ -573,7 +573,7 @@ def test_main_validate_end_to_end(tmp_path, capsys):
     (data / "targets.json").write_text(json.dumps([t.__dict__ for t in TARGETS]), encoding="utf-8")
     preds = tmp_path / "p.jsonl"
     preds.write_text(line(RICH) + "\n", encoding="utf-8")
-    from benchmark.cli import main
+    from benchmark.cli.main import main
 
     assert main(["validate", str(preds), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
@@ -610,7 +610,7 @@ def test_the_example_in_the_docs_is_valid():
 
 
 def test_real_gold_written_as_a_submission_reads_back_as_itself():
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus()
     offsets, texts = [], []
@@ -643,7 +643,7 @@ def test_real_gold_written_as_a_submission_reads_back_as_itself():
 
 
 def test_quote_translations_round_trip_and_errors():
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus()
     doc = corpus.documents[0]
@@ -674,7 +674,7 @@ def test_did_you_mean_prefers_the_zero_padded_id():
 
 
 def test_real_gold_stance_pair_that_is_not_gold_is_rejected_at_read_time():
-    from benchmark.gold import load_corpus
+    from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus()
     doc = corpus.documents[0]

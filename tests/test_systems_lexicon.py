@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError, InputError
-from benchmark.inputs import DocInput, QuoteInput, StanceItem
-from benchmark.schema import Span
-from benchmark.systems import make_system
+from benchmark.tasks.inputs import DocInput, QuoteInput, StanceItem
+from benchmark.gold.schema import Span
+from benchmark.systems.registry import make_system
 from benchmark.systems.arabic_lexicon import key
 from benchmark.systems.lexicon import LEXICON_PATH, LexiconSystem, load_lexicon, matches, stance_label
 

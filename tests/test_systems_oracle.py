@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError, InputError, UnknownNameError
-from benchmark.inputs import make_input
-from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
-from benchmark.segmentation import split_segments
-from benchmark.submission_schema import check_line
-from benchmark.systems import BUILTIN, TASK_KEYS, System, check_tasks, make_system
+from benchmark.tasks.inputs import make_input
+from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+from benchmark.gold.segmentation import split_segments
+from benchmark.submission.schema import check_line
+from benchmark.systems.base import TASK_KEYS, System, check_tasks
+from benchmark.systems.registry import BUILTIN, make_system
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -113,8 +114,8 @@ def test_contract(name):
 
 
 def test_oracle_round_trips_through_the_submission_reader():
-    from benchmark.gold import load_corpus
-    from benchmark.submission import parse_submission_lines
+    from benchmark.gold.loading import load_corpus
+    from benchmark.submission.reader import parse_submission_lines
 
     gold = load_corpus()
     inputs = [make_input(d, gold.targets) for d in gold.documents]
@@ -131,7 +132,7 @@ def test_oracle_round_trips_through_the_submission_reader():
 
 
 def test_system_task_names_match_the_task_registry():
-    from benchmark.systems import TASKS as SYSTEM_TASKS
-    from benchmark.tasks import TASKS
+    from benchmark.systems.base import TASKS as SYSTEM_TASKS
+    from benchmark.tasks.registry import TASKS
 
     assert list(SYSTEM_TASKS) == TASKS.names()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.inputs import DocInput, QuoteInput, SegmentInput
-from benchmark.schema import Span
-from benchmark.segmentation import split_segments
-from benchmark.submission_schema import check_line
-from benchmark.systems import make_system
+from benchmark.tasks.inputs import DocInput, QuoteInput, SegmentInput
+from benchmark.gold.schema import Span
+from benchmark.gold.segmentation import split_segments
+from benchmark.submission.schema import check_line
+from benchmark.systems.registry import make_system
 from benchmark.systems.arabic_lexicon import COMPLEMENTIZERS, QUOTE_MARKS, key
 from benchmark.systems.arabic_quotes import Found, extract, extract_text, quote_type, trim
 from benchmark.systems.rules import RulesSystem
@@ -202,9 +202,9 @@ def test_trim_and_quote_type():
 
 
 def test_against_the_gold():
-    from benchmark.align import resolve_speaker
-    from benchmark.gold import load_corpus
-    from benchmark.inputs import make_input
+    from benchmark.submission.align import resolve_speaker
+    from benchmark.gold.loading import load_corpus
+    from benchmark.tasks.inputs import make_input
 
     corpus = load_corpus()
     doc = corpus.documents[0]

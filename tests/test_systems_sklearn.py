@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from benchmark.errors import ConfigError
-from benchmark.inputs import make_input
-from benchmark.schema import Corpus, Document, Entity, Quote, Segment, Span, Stance, Target
-from benchmark.segmentation import split_segments
-from benchmark.systems import make_system
+from benchmark.tasks.inputs import make_input
+from benchmark.gold.schema import Corpus, Document, Entity, Quote, Segment, Span, Stance, Target
+from benchmark.gold.segmentation import split_segments
+from benchmark.systems.registry import make_system
 from benchmark.systems.sklearn_system import SklearnSystem, group_folds, oof_predict
 
 TARGETS = (Target("riyadh_talks", "The Riyadh talks", "محادثات الرياض"),
@@ -118,9 +118,9 @@ def test_configuration_errors_and_note():
 
 
 def test_majority_baseline_is_out_of_fold_per_target():
-    from benchmark.gold import load_corpus
-    from benchmark.inputs import make_input
-    from benchmark.systems import make_system
+    from benchmark.gold.loading import load_corpus
+    from benchmark.tasks.inputs import make_input
+    from benchmark.systems.registry import make_system
 
     gold = load_corpus()
     system = make_system("majority", seed=12345)

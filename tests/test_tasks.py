@@ -9,14 +9,15 @@ import warnings
 import pytest
 
 from benchmark.errors import InputError
-from benchmark.predictions import (
+from benchmark.submission.predictions import (
     DocPrediction, PredAttribution, PredMention, PredQuote, PredStance, PredTranslation,
 )
-from benchmark.schema import Document, Entity, Mention, Quote, Segment, Span, Stance
+from benchmark.gold.schema import Document, Entity, Mention, Quote, Segment, Span, Stance
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.signature import parse_signature
 from benchmark.scoring.translation import corpus_score
-from benchmark.tasks import TASKS, evaluate_task, metric_from_per_item, paired_test, resolve_entity
+from benchmark.tasks.definitions import resolve_entity
+from benchmark.tasks.registry import TASKS, evaluate_task, metric_from_per_item, paired_test
 
 SHA = "c0ffee" * 10 + "abcd"
 SEGMENTS = [

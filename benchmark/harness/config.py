@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ConfigError
+from benchmark.errors import ConfigError
 
 
 @dataclass
@@ -127,9 +127,9 @@ def _spec(system: dict[str, Any]) -> SystemSpec:
         raise ConfigError(f"missing value for system.{missing[0]} (set it with system.{missing[0]}=…)",
                           field=f"system.{missing[0]}")
     if name == "predictions" and label is not None:
-        from ..systems import SYSTEMS
+        from benchmark.systems.registry import systems
 
-        if str(label) in SYSTEMS:
+        if str(label) in systems():
             # The leaderboard identifies systems by label: a file must not pose as a built-in.
             raise ConfigError(f"label {label!r} is the name of a registered system; choose another "
                               "(system.label=… or score --name …)", field="system.label")
@@ -140,8 +140,8 @@ def to_run_config(cfg: Any) -> RunConfig:
     """Convert the composed Hydra config into a :class:`RunConfig`."""
     from omegaconf import OmegaConf
 
-    from ..registry import unknown_name_message
-    from ..tasks import TASKS
+    from benchmark.common.registry import unknown_name_message
+    from benchmark.tasks.registry import TASKS
 
     raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
     tasks = tuple(raw["task"]["names"])

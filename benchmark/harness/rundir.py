@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..atomic import stage_dir
+from benchmark.common.atomic import stage_dir
 
 
 def canonical_json(obj: Any) -> bytes:

@@ -1,8 +1,11 @@
-"""One run of one system: predict → align/validate → score → run folder.
+"""One run of one system: predict → align/validate → score → run files.
 
 Data flows one way: gold → system → predictions (submission format, so the
 built-in systems go through exactly the reader external files go through) →
-scoring → run folder (metrics, per-item statistics, manifest, reports).
+scoring → the run's files (metrics, per-item statistics, predictions,
+config, manifest).  Reports are rendered from those files by the layer above
+(:mod:`benchmark.cli.run`), which then commits the folder with
+:func:`finish_run`.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import ConfigError
-from ..scoring.result import UndefinedMetricWarning
-from ..schema import Corpus
-from .config import RunConfig, SystemSpec
-from .manifest import environment
-from .rundir import canonical_json, commit_run, config_hash, run_stamp
+from benchmark.errors import ConfigError
+from benchmark.scoring.result import UndefinedMetricWarning
+from benchmark.gold.schema import Corpus
+from benchmark.submission.predictions import DocPrediction
+from benchmark.harness.config import RunConfig, SystemSpec
+from benchmark.harness.manifest import environment
+from benchmark.harness.rundir import canonical_json, commit_run, config_hash, run_stamp
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -48,6 +52,24 @@ class StageTimer:
         return _Ctx()
 
 
+@dataclass
+class PendingRun:
+    """A scored run whose files are ready but not yet written."""
+
+    label: str
+    results_dir: Path
+    folder_name: str
+    files: dict[str, bytes]
+    """Run-folder file name → bytes; reports may be added before :func:`finish_run`."""
+    manifest: dict[str, Any]
+    """The manifest without its final wall times (added by :func:`finish_run`)."""
+    metrics: dict[str, list[dict[str, Any]]]
+    ranked: bool
+    timer: StageTimer
+    started: float
+    """``time.perf_counter()`` at the start of the run."""
+
+
 @dataclass(frozen=True)
 class RunOutcome:
     """What one system's run produced (for the comparison table)."""
@@ -69,11 +91,11 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     """Run a system (or read a submission file) and return typed predictions.
 
     Returns ``(system, predictions, attempted_tasks)`` where predictions maps
-    doc id → :class:`~benchmark.predictions.DocPrediction`.
+    doc id → :class:`~benchmark.submission.predictions.DocPrediction`.
     """
-    from ..inputs import make_input
-    from ..submission import parse_submission_lines, read_submission
-    from ..tasks import TASKS
+    from benchmark.tasks.inputs import make_input
+    from benchmark.submission.reader import parse_submission_lines, read_submission
+    from benchmark.tasks.registry import TASKS
 
     if spec.name == "predictions":
         opts = dict(spec.options)
@@ -87,7 +109,7 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
             raise NothingToRun(f"{path} has predictions for none of the requested tasks ({', '.join(tasks)})",
                                file=str(path))
         return None, preds, attempted
-    from ..systems import make_system
+    from benchmark.systems.registry import make_system
 
     system = make_system(spec.name, **dict(spec.options))
     attempted = tuple(t for t in tasks if t in system.supported_tasks)
@@ -104,11 +126,64 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     return system, preds, attempted
 
 
+@dataclass(frozen=True)
+class TaskScores:
+    """What scoring every requested task of one run produced."""
+
+    metrics: dict[str, list[dict[str, Any]]]
+    per_item: list[dict[str, Any]]
+    not_attempted: list[str]
+    undefined: list[str]
+    """``task:metric`` names that were undefined (zero denominator)."""
+
+
+def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tuple[str, ...], cfg: RunConfig, *,
+                timer: StageTimer, progress: Callable[[str], None], display: str) -> TaskScores:
+    """Score each requested task; tasks the system did not attempt are listed, never scored as zero."""
+    from benchmark.common.normalize import NORMALIZATION_VERSION
+    from benchmark.tasks.registry import evaluate_task
+
+    pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
+    alignment = f"exact>{NORMALIZATION_VERSION}>fuzzy{cfg.scoring.fuzzy_threshold:g}"
+    out = TaskScores({}, [], [], [])
+    for task in cfg.tasks:
+        if task not in attempted:
+            # quotes and end2end share the "quotes" key: a system that does only
+            # one of them must not be scored on the other.
+            out.not_attempted.append(task)
+            continue
+        progress(f"{display}: scoring {task}")
+        with timer.time(f"score:{task}"), warnings.catch_warnings(record=True) as caught:
+            # Undefined metrics are null in metrics.json; one summary line, not one per metric.
+            warnings.simplefilter("always", UndefinedMetricWarning)
+            result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
+                                   seed=cfg.scoring.seed, confidence=cfg.scoring.confidence, alignment=alignment)
+        for w in caught:
+            if issubclass(w.category, UndefinedMetricWarning):
+                out.undefined.append(f"{task}:{str(w.message).split(' ', 1)[0]}")
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if result is None:
+            out.not_attempted.append(task)
+            continue
+        out.metrics[task] = [m.to_json() for m in result.metrics]
+        out.per_item.extend({"task": task, **row} for row in result.per_item)
+    return out
+
+
+def undefined_note(display: str, undefined: list[str]) -> str | None:
+    """One warning line for the metrics a run left undefined, or ``None``."""
+    if not undefined:
+        return None
+    shown = ", ".join(undefined[:3]) + (f" and {len(undefined) - 3} more" if len(undefined) > 3 else "")
+    return (f"{display}: {len(undefined)} metric(s) undefined (zero denominator), "
+            f"written as null: {shown}")
+
+
 def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: list[str], argv: list[str],
-               resolved_config: dict[str, Any], progress: Callable[[str], None] = lambda s: None) -> RunOutcome:
-    """Run, score and write the run folder of one system."""
-    from ..submission import submission_to_json
-    from ..tasks import evaluate_task
+               resolved_config: dict[str, Any], progress: Callable[[str], None] = lambda s: None) -> PendingRun:
+    """Predict, score and prepare the run files of one system (nothing is written yet)."""
+    from benchmark.submission.reader import submission_to_json
 
     timer = StageTimer()
     t_start = time.perf_counter()
@@ -116,51 +191,38 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold, timer=timer)
     if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
         spec = replace(spec, label=system.default_label)
-    pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
-    metrics: dict[str, list[dict[str, Any]]] = {}
-    per_item: list[dict[str, Any]] = []
-    not_attempted: list[str] = []
-    from ..normalize import NORMALIZATION_VERSION
-
-    alignment = f"exact>{NORMALIZATION_VERSION}>fuzzy{cfg.scoring.fuzzy_threshold:g}"
-    undefined: list[str] = []
-    for task in cfg.tasks:
-        if task not in attempted:
-            # quotes and end2end share the "quotes" key: a system that does only
-            # one of them must not be scored on the other.
-            not_attempted.append(task)
-            continue
-        progress(f"{spec.display}: scoring {task}")
-        with timer.time(f"score:{task}"), warnings.catch_warnings(record=True) as caught:
-            # Undefined metrics are null in metrics.json; one summary line below, not one per metric.
-            warnings.simplefilter("always", UndefinedMetricWarning)
-            result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
-                                   seed=cfg.scoring.seed, confidence=cfg.scoring.confidence, alignment=alignment)
-        undefined += [f"{task}:{str(w.message).split(' ', 1)[0]}" for w in caught
-                      if issubclass(w.category, UndefinedMetricWarning)]
-        for w in caught:
-            if not issubclass(w.category, UndefinedMetricWarning):
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if result is None:
-            not_attempted.append(task)
-            continue
-        metrics[task] = [m.to_json() for m in result.metrics]
-        per_item.extend({"task": task, **row} for row in result.per_item)
-    if undefined:
-        shown = ", ".join(undefined[:3]) + (f" and {len(undefined) - 3} more" if len(undefined) > 3 else "")
-        print(f"warning: {spec.display}: {len(undefined)} metric(s) undefined (zero denominator), "
-              f"written as null: {shown}", file=sys.stderr)
+    scores = score_tasks(corpus, preds, attempted, cfg, timer=timer, progress=progress, display=spec.display)
+    note = undefined_note(spec.display, scores.undefined)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     ranked = getattr(system, "ranked", True)
     chash = config_hash({"system": resolved_config.get("system"), "tasks": list(cfg.tasks),
                          "scoring": resolved_config.get("scoring"), "gold": corpus.sha256})
     metrics_doc = {
         "system": spec.display, "system_name": spec.name, "ranked": ranked, "gold_sha256": corpus.sha256,
-        "config_hash": chash, "tasks": metrics, "not_attempted": not_attempted,
+        "config_hash": chash, "tasks": scores.metrics, "not_attempted": scores.not_attempted,
         "scoring": {"n_resamples": cfg.scoring.n_resamples, "confidence": cfg.scoring.confidence, "seed": cfg.scoring.seed},
     }
     predictions_rows = [submission_to_json(preds[d.doc_id]) for d in corpus.documents if d.doc_id in preds]
+    manifest = _manifest(spec, system, attempted, corpus, cfg, chash=chash, argv=argv, overrides=overrides)
+    manifest["wall_time_seconds"] = dict(timer.seconds)  # what the report can show (report time comes after)
+    files = {
+        "config.yaml": _yaml(resolved_config),
+        "overrides.yaml": _yaml(overrides),
+        "predictions.jsonl": _jsonl(predictions_rows),
+        "per_item.jsonl": _jsonl(scores.per_item),
+        "metrics.json": canonical_json(metrics_doc),
+    }
+    return PendingRun(label=spec.display, results_dir=Path(cfg.results_dir), folder_name=f"{run_stamp()}-{chash}",
+                      files=files, manifest=manifest, metrics=scores.metrics, ranked=ranked, timer=timer,
+                      started=t_start)
+
+
+def _manifest(spec: SystemSpec, system, attempted, corpus: Corpus, cfg: RunConfig, *, chash: str,
+              argv: list[str], overrides: list[str]) -> dict[str, Any]:
     manifest = {
-        "system": {"label": spec.display, "name": spec.name, "options": dict(spec.options), "ranked": ranked,
+        "system": {"label": spec.display, "name": spec.name, "options": dict(spec.options),
+                   "ranked": getattr(system, "ranked", True),
                    "description": getattr(system, "description", "external submission file"),
                    "training_note": getattr(system, "training_note", None), "tasks_attempted": list(attempted)},
         "gold_sha256": corpus.sha256, "documents": [d.doc_id for d in corpus.documents],
@@ -170,56 +232,19 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     }
     if system is not None and hasattr(system, "manifest_extra"):
         manifest["system"].update(system.manifest_extra())
-    files = {
-        "config.yaml": _yaml(resolved_config),
-        "overrides.yaml": _yaml(overrides),
-        "predictions.jsonl": _jsonl(predictions_rows),
-        "per_item.jsonl": _jsonl(per_item),
-        "metrics.json": canonical_json(metrics_doc),
-    }
-    progress(f"{spec.display}: writing reports")
-    manifest["wall_time_seconds"] = dict(timer.seconds)  # what the report can show (report time comes after)
-    with timer.time("report"):
-        # Render from the manifest as it will read back from disk (sorted keys),
-        # so `report RUN_DIR` later reproduces these bytes exactly.
-        files.update(_render_reports(files, json.loads(canonical_json(manifest)), corpus, cfg))
-    timer.seconds["total"] = round(time.perf_counter() - t_start, 4)
-    manifest["wall_time_seconds"] = timer.seconds
-    files["manifest.json"] = canonical_json(manifest)
-    run_dir = commit_run(Path(cfg.results_dir), spec.display, f"{run_stamp()}-{chash}", files)
-    return RunOutcome(label=spec.display, run_dir=run_dir, metrics=metrics, ranked=ranked)
+    return manifest
+
+
+def finish_run(run: PendingRun) -> RunOutcome:
+    """Record the final wall times in the manifest and write the run folder atomically."""
+    run.timer.seconds["total"] = round(time.perf_counter() - run.started, 4)
+    manifest = {**run.manifest, "wall_time_seconds": run.timer.seconds}
+    files = {**run.files, "manifest.json": canonical_json(manifest)}
+    run_dir = commit_run(run.results_dir, run.label, run.folder_name, files)
+    return RunOutcome(label=run.label, run_dir=run_dir, metrics=run.metrics, ranked=run.ranked)
 
 
 def _yaml(obj: Any) -> bytes:
     import yaml
 
     return yaml.safe_dump(obj, allow_unicode=True, sort_keys=True).encode("utf-8")
-
-
-def _render_reports(files: dict[str, bytes], manifest: dict[str, Any], corpus: Corpus, cfg: RunConfig) -> dict[str, bytes]:
-    """report.md / report.html from the run's own files (as `report RUN_DIR` does)."""
-    from ..report import render_reports
-
-    out = render_reports(
-        metrics=json.loads(files["metrics.json"]),
-        predictions=[json.loads(x) for x in files["predictions.jsonl"].decode("utf-8").splitlines() if x],
-        per_item=[json.loads(x) for x in files["per_item.jsonl"].decode("utf-8").splitlines() if x],
-        manifest=manifest, corpus=corpus, worst_errors=cfg.report.worst_errors,
-        markdown=cfg.report.markdown, html=cfg.report.html,
-    )
-    return {name: text.encode("utf-8") for name, text in out.items()}
-
-
-def comparison_table(outcomes: list[RunOutcome]) -> str:
-    """A compact plain-text table: one row per (system, task), main metric first."""
-    from ..report.fmt import ci_text, value_text
-
-    rows = [("system", "task", "main metric", "value", "95% CI")]
-    for o in outcomes:
-        for task, ms in o.metrics.items():
-            m = ms[0]
-            rows.append((o.label + ("" if o.ranked else " (not ranked)"), task, m["name"], value_text(m), ci_text(m)))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)

@@ -23,11 +23,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..atomic import write_text_atomic
-from ..errors import ConfigError
-from .collect import Run, Selection, collect
-from .rank import AR_TRIALS, ItemStatsFn, TaskBoard, rank_task, task_item_stats
-from .render import Leaderboard, render_csv, render_json, render_markdown
+from benchmark.common.atomic import write_text_atomic
+from benchmark.errors import ConfigError
+from benchmark.leaderboard.collect import Run, Selection, collect
+from benchmark.leaderboard.rank import AR_TRIALS, ItemStatsFn, TaskBoard, rank_task, task_item_stats
+from benchmark.leaderboard.render import Leaderboard, render_csv, render_json, render_markdown
 
 __all__ = ["Leaderboard", "Run", "Selection", "TaskBoard", "build_leaderboard", "cmd_leaderboard",
            "write_leaderboard"]
@@ -36,7 +36,7 @@ __all__ = ["Leaderboard", "Run", "Selection", "TaskBoard", "build_leaderboard", 
 def _task_order(tasks: list[str]) -> list[str]:
     """Tasks in registry order (as ``list`` shows them), unknown ones after, sorted."""
     try:
-        from ..tasks import TASKS
+        from benchmark.tasks.registry import TASKS
 
         known = TASKS.names()
     except ImportError:  # pragma: no cover - the registry is part of the package
@@ -83,7 +83,7 @@ def build_leaderboard(
 
 def write_leaderboard(lb: Leaderboard, *, out_dir: Path | str) -> list[Path]:
     """Render all four files into ``out_dir``; return their paths (md, csv, json, html)."""
-    from .html import render_html
+    from benchmark.leaderboard.html import render_html
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -102,7 +102,7 @@ def write_leaderboard(lb: Leaderboard, *, out_dir: Path | str) -> list[Path]:
 
 def cmd_leaderboard(args) -> int:
     """CLI entry: ``--runs``, ``--out``, ``--n-resamples``, ``--seed`` (optional ``--data-dir``)."""
-    from ..gold import load_corpus
+    from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus(getattr(args, "data_dir", None))
     lb = build_leaderboard(args.runs, gold_sha256=corpus.sha256, n_resamples=args.n_resamples, seed=args.seed)

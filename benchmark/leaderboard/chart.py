@@ -14,10 +14,10 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from ..report.fmt import on_100_scale
+from benchmark.report.fmt import on_100_scale
 
 if TYPE_CHECKING:
-    from .rank import Row, TaskBoard
+    from benchmark.leaderboard.rank import Row, TaskBoard
 
 HASHSALT = "benchmark-leaderboard"
 # Colour-blind-safe (Okabe–Ito) colours for rank groups 1, 2, 3, … (cycled).

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..errors import InputError
+from benchmark.errors import InputError
 
 _FOLDER = re.compile(r"^(\d{8}T\d{6}Z)-[0-9A-Za-z]+(?:-(\d+))?$")
 _STAMP = re.compile(r"^\d{8}T\d{6}Z$")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from .chart import chart_svg
-from .rank import Row, TaskBoard
-from .render import Leaderboard, confidence, headers, method_text, rel, report_link, table_cells
+from benchmark.leaderboard.chart import chart_svg
+from benchmark.leaderboard.rank import Row, TaskBoard
+from benchmark.leaderboard.render import Leaderboard, confidence, headers, method_text, rel, report_link, table_cells
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", sans-serif;

@@ -40,10 +40,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from ..errors import BenchmarkError
-from ..scoring.result import ItemStats, paired_item_stats
-from ..scoring.stats import approximate_randomization, paired_bootstrap
-from .collect import Run, read_per_item
+from benchmark.errors import BenchmarkError
+from benchmark.scoring.result import ItemStats, paired_item_stats
+from benchmark.scoring.stats import approximate_randomization, paired_bootstrap
+from benchmark.leaderboard.collect import Run, read_per_item
 
 ALPHA = 0.05
 """Significance level of the rank groups."""
@@ -58,7 +58,7 @@ ItemStatsFn = Callable[[str, str, Sequence[Mapping[str, Any]]], ItemStats]
 
 def task_item_stats(task: str, metric: str, rows: Sequence[Mapping[str, Any]]) -> ItemStats:
     """Rebuild a metric's statistics from rows with the task registry's spec."""
-    from ..tasks import metric_from_per_item
+    from benchmark.tasks.registry import metric_from_per_item
 
     return metric_from_per_item(task, metric, rows)
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..harness.rundir import canonical_json
-from ..report.fmt import ci_text, on_100_scale, value_text
-from .collect import Run, Selection
-from .rank import ALPHA, Row, TaskBoard
+from benchmark.harness.rundir import canonical_json
+from benchmark.report.fmt import ci_text, on_100_scale, value_text
+from benchmark.leaderboard.collect import Run, Selection
+from benchmark.leaderboard.rank import ALPHA, Row, TaskBoard
 
 
 @dataclass(frozen=True)

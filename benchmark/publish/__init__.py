@@ -13,8 +13,8 @@ It never replaces a folder it did not build (:mod:`.guard`).  See ``docs/PUBLISH
 
 from __future__ import annotations
 
-from .command import cmd_publish, publish
-from .config import PublishSettings, load_settings
-from .upload import PublishError
+from benchmark.publish.command import cmd_publish, publish
+from benchmark.publish.config import PublishSettings, load_settings
+from benchmark.publish.upload import PublishError
 
 __all__ = ["PublishError", "PublishSettings", "cmd_publish", "load_settings", "publish"]

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic import stage_dir, write_text_atomic
-from ..schema import Corpus
-from .guard import STAGE_PREFIX, check_publish_out_dir
-from .runs import RunRecord, RunSet
+from benchmark.common.atomic import stage_dir, write_text_atomic
+from benchmark.gold.schema import Corpus
+from benchmark.publish.guard import STAGE_PREFIX, check_publish_out_dir
+from benchmark.publish.runs import RunRecord, RunSet
 
 FOLDERS = ("dataset", "results", "model_card")
 
@@ -61,9 +61,9 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
     so ``<out_dir>`` always shows exactly one publish.  A foreign ``<out_dir>``
     raises :class:`~benchmark.errors.InputError` before anything is written.
     """
-    from .dataset_folder import write_dataset_folder
-    from .model_card import write_model_card_files
-    from .results_folder import write_results_folder
+    from benchmark.publish.dataset_folder import write_dataset_folder
+    from benchmark.publish.model_card import write_model_card_files
+    from benchmark.publish.results_folder import write_results_folder
 
     out_dir = Path(out_dir)
     check_publish_out_dir(out_dir)

@@ -22,13 +22,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError
-from ..registry import unknown_name_message
-from .build import BuiltFolders, build_hub_folders, write_json_atomic
-from .config import PublishSettings, load_settings
-from .guard import MANIFEST, check_publish_out_dir
-from .runs import RunRecord, RunSet, discover_runs
-from .upload import PublishError, check_token_absent, commit_folder, list_files, make_client, resolve_token
+from benchmark.errors import ConfigError, InputError
+from benchmark.common.registry import unknown_name_message
+from benchmark.publish.build import BuiltFolders, build_hub_folders, write_json_atomic
+from benchmark.publish.config import PublishSettings, load_settings
+from benchmark.publish.guard import MANIFEST, check_publish_out_dir
+from benchmark.publish.runs import RunRecord, RunSet, discover_runs
+from benchmark.publish.upload import PublishError, check_token_absent, commit_folder, list_files, make_client, resolve_token
 
 NO_TOKEN = "no token found: set HF_TOKEN or run `hf auth login`"
 
@@ -116,7 +116,7 @@ def _repo_entries(settings: PublishSettings, built: BuiltFolders) -> list[dict[s
 
 
 def _manifest(settings, built, repos, *, dry_run: bool, why: str, corpus, runs) -> dict[str, Any]:
-    from .. import __version__
+    from benchmark.common.version import __version__
 
     card = None
     if built.model_card_run is not None:
@@ -163,8 +163,8 @@ def _print_run_notes(runs: RunSet) -> None:
 
 def publish(settings: PublishSettings) -> int:
     """Build the Hub folders and upload them when a token and repo ids are present."""
-    from ..card import card_metadata, dataset_card
-    from ..gold import default_data_dir, load_corpus
+    from benchmark.publish.dataset_card import card_metadata, dataset_card
+    from benchmark.gold.loading import default_data_dir, load_corpus
 
     token = resolve_token()
     if token and token in json.dumps(settings.resolved()):
@@ -208,7 +208,7 @@ def publish(settings: PublishSettings) -> int:
 
 
 def _upload(settings, built, repos, *, token, why, corpus, runs, model_run, pretty_name, manifest_path) -> int:
-    from .model_card import write_model_card_files
+    from benchmark.publish.model_card import write_model_card_files
 
     api = make_client(token)
     targets = [r for r in repos if r["repo_id"]]

@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
-from ..errors import ConfigError
-from ..registry import unknown_name_message
+from benchmark.errors import ConfigError
+from benchmark.common.registry import unknown_name_message
 
 CONFIG_PACKAGE = "benchmark.configs"
 GROUPS = ("hub", "paths")

@@ -21,8 +21,9 @@ from typing import Any
 
 import yaml
 
-from ..export import SPLIT, build_dataset_folder
-from ..schema import Corpus
+from benchmark.publish.export import build_dataset_folder
+from benchmark.publish.parquet import SPLIT
+from benchmark.gold.schema import Corpus
 
 TASK_CONFIGS: dict[str, str] = {
     "speakers": "mentions",
@@ -79,7 +80,7 @@ report scores in `.eval_results/*.yaml` with `task_id` set to one of:
 
 def write_dataset_folder(corpus: Corpus, out: Path, *, card: str, name: str, evaluation_framework: str,
                          results_repo_id: str | None) -> dict[str, int]:
-    """The exported gold (:func:`~benchmark.export.build_dataset_folder`) plus ``eval.yaml``."""
+    """The exported gold (:func:`~benchmark.publish.export.build_dataset_folder`) plus ``eval.yaml``."""
     card = card.rstrip("\n") + "\n" + benchmark_section(evaluation_framework=evaluation_framework,
                                                         results_repo_id=results_repo_id)
     counts = build_dataset_folder(corpus, Path(out), card=card)

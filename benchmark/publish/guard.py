@@ -30,9 +30,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..export import CONFIGS, SPLIT
-from .results_folder import LEADERBOARD_FILES
+from benchmark.errors import InputError
+from benchmark.publish.parquet import CONFIGS, SPLIT
+from benchmark.publish.results_folder import LEADERBOARD_FILES
 
 MANIFEST = "publish_manifest.json"
 """Written by every publish into ``hub.out_dir``; marks the folder as publish's own."""

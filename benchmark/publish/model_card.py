@@ -36,8 +36,8 @@ from typing import Any
 
 import yaml
 
-from .dataset_folder import TASK_CONFIGS
-from .runs import RunRecord
+from benchmark.publish.dataset_folder import TASK_CONFIGS
+from benchmark.publish.runs import RunRecord
 
 HUB_TASK_TYPES: dict[str, str] = {
     "speakers": "token-classification",

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from ..scoring.signature import parse_signature
-from .runs import LATEST, RunSet, result_rows
+from benchmark.scoring.signature import parse_signature
+from benchmark.publish.runs import LATEST, RunSet, result_rows
 
 LEADERBOARD_FILES = ("leaderboard.md", "leaderboard.csv", "leaderboard.json", "leaderboard.html")
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError
-from ..registry import unknown_name_message
+from benchmark.errors import ConfigError, InputError
+from benchmark.common.registry import unknown_name_message
 
 LATEST = "latest"
 """Extra split of a system config: its newest run against the current gold (absent if it has none)."""
@@ -169,7 +169,7 @@ def discover_runs(results_dir: Path, *, gold_sha256: str, systems: tuple[str, ..
     need, is skipped with its reason instead of aborting the publish.
     Unknown names in ``systems`` raise :class:`ConfigError` with a suggestion.
     """
-    from ..leaderboard.collect import find_run_dirs, read_run
+    from benchmark.leaderboard.collect import find_run_dirs, read_run
 
     results_dir = Path(results_dir)
     found: dict[str, list[Path]] = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BenchmarkError
+from benchmark.errors import BenchmarkError
 
 
 class PublishError(BenchmarkError):

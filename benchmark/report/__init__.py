@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from ..schema import Corpus
-from .data import ReportData, build_report_data
-from .rundir import render_run_dir
+from benchmark.gold.schema import Corpus
+from benchmark.report.data import ReportData, build_report_data
+from benchmark.report.rundir import render_run_dir
 
 __all__ = ["ReportData", "build_report_data", "render_reports", "render_run_dir"]
 
@@ -70,11 +70,11 @@ def render_reports(
                              corpus=corpus, worst_errors=worst_errors, predictions_file=predictions_file)
     out: dict[str, str] = {}
     if markdown:
-        from .markdown import render_markdown
+        from benchmark.report.markdown import render_markdown
 
         out["report.md"] = render_markdown(data)
     if html:
-        from .html import render_html
+        from benchmark.report.html import render_html
 
         out["report.html"] = render_html(data)
     return out

@@ -10,12 +10,12 @@ them.
 
 Examples
 --------
->>> from benchmark.schema import Document, Entity, Quote, Segment, Span
+>>> from benchmark.gold.schema import Document, Entity, Quote, Segment, Span
 >>> text = "قال لافروف إن المحادثات كانت مفيدة. وأضاف أن العمل بدأ."
 >>> gold_q = Quote("q1", (Span(14, 35, text[14:35]),), None, None, "lavrov", "indirect")
 >>> doc = Document("d1", text, "", (), (Entity("lavrov", "PER", "لافروف", "Sergei Lavrov"),), (),
 ...                (gold_q,), (), (Segment("s1", Span(0, 36, text[:36]), "body", 0),))
->>> from benchmark.predictions import DocPrediction, PredQuote
+>>> from benchmark.submission.predictions import DocPrediction, PredQuote
 >>> pred = DocPrediction("d1", quotes=(PredQuote((Span(14, 30),), speaker=None),
 ...                                    PredQuote((Span(46, 55),), speaker="lavrov")))
 >>> view = analyse_document(doc, pred)
@@ -30,9 +30,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from ..predictions import DocPrediction, PredQuote
-from ..schema import Document, Segment, Span
-from ..scoring.spans import SpanSet, align
+from benchmark.submission.predictions import DocPrediction, PredQuote
+from benchmark.gold.schema import Document, Segment, Span
+from benchmark.scoring.spans import SpanSet, align
 
 STANCE_SEVERITY = {("FAVOR", "AGAINST"): 2, ("AGAINST", "FAVOR"): 2}
 """Opposite polarity is the worst stance error; anything else involving NONE or no answer counts 1."""
@@ -190,7 +190,7 @@ def align_speakers(doc: Document, pred: DocPrediction) -> SpeakerMentions | None
     """Statuses of speaker mentions, aligned as the speakers task aligns them."""
     if pred.speakers is None:
         return None
-    from ..tasks import resolve_entity
+    from benchmark.tasks.definitions import resolve_entity
 
     gold = [(m.span, m.entity) for m in doc.speaker_mentions]
     matches = align([SpanSet((sp,)) for sp, _ in gold],
@@ -280,7 +280,7 @@ def sentence_chrf(hypothesis: str, reference: str) -> float:
     >>> sentence_chrf("the talks were useful", "the talks were useful")
     100.0
     """
-    from ..scoring.translation import score_from_stats, segment_statistics
+    from benchmark.scoring.translation import score_from_stats, segment_statistics
 
     stats, _ = segment_statistics("chrf++", hypotheses=[hypothesis], references=[(reference,)])
     return float(score_from_stats("chrf++", stats[0])[0])
@@ -290,7 +290,7 @@ def _translations(doc: Document, pred: DocPrediction,
                   chrf_stats: dict[tuple[str, str], list]) -> list[SegmentTranslation]:
     if pred.translations is None:
         return []
-    from ..scoring.translation import score_from_stats
+    from benchmark.scoring.translation import score_from_stats
 
     given = {t.segment_id: t.text for t in pred.translations}
     out = []

@@ -9,7 +9,7 @@ side panel (see :mod:`.assets`) shows the same in full on click.
 
 Examples
 --------
->>> from benchmark.schema import Document, Mention, Quote, Span
+>>> from benchmark.gold.schema import Document, Mention, Quote, Span
 >>> text = "قال لافروف إن <المحادثات> مفيدة."
 >>> q = Quote("q1", (Span(14, 31, text[14:31]),), Span(0, 3, "قال"), Span(4, 10, "لافروف"), "x", "indirect")
 >>> m = Mention("m1", "x", Span(4, 10, "لافروف"), "named")
@@ -25,9 +25,9 @@ from __future__ import annotations
 from html import escape
 from typing import Mapping
 
-from .analysis import DocView
-from .fragments import fragments
-from .worst import entity_name, offsets_text, quote_text
+from benchmark.report.analysis import DocView
+from benchmark.report.fragments import fragments
+from benchmark.report.worst import entity_name, offsets_text, quote_text
 
 STATUS_PRIORITY = ("missed", "spurious", "partial", "matched", "gold")
 """When quotes of several statuses cover one fragment, the first status here colours it."""

@@ -4,7 +4,7 @@ The reports are rendered from the same plain objects a run writes
 (``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl``,
 ``manifest.json``) plus the gold corpus, so rendering inside a run and
 re-rendering a finished run folder give the same bytes.  Predictions are read
-back with :func:`benchmark.submission.parse_submission_lines`, the reader
+back with :func:`benchmark.submission.reader.parse_submission_lines`, the reader
 every prediction goes through, so speakers resolve exactly as they did when
 the run was scored.
 """
@@ -15,11 +15,11 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
-from ..errors import ConfigError, InputError
-from ..predictions import DocPrediction
-from ..schema import Corpus
-from ..tasks import TASKS
-from .analysis import DocView, analyse_document, chrf_stats_from_rows
+from benchmark.errors import ConfigError, InputError
+from benchmark.submission.predictions import DocPrediction
+from benchmark.gold.schema import Corpus
+from benchmark.tasks.registry import TASKS
+from benchmark.report.analysis import DocView, analyse_document, chrf_stats_from_rows
 
 TASK_ORDER = ("speakers", "quotes", "attribution", "end2end", "stance", "translation")
 """Display order of the tasks; unknown task names follow, sorted."""
@@ -69,7 +69,7 @@ def build_report_data(
     predictions_file: str = "predictions.jsonl",
 ) -> ReportData:
     """Parse predictions, pair them with the gold and check the metrics' shape."""
-    from ..submission import parse_submission_lines
+    from benchmark.submission.reader import parse_submission_lines
 
     if isinstance(worst_errors, bool) or not isinstance(worst_errors, int) or worst_errors < 0:
         raise ConfigError(f"must be an integer >= 0, got {worst_errors!r}", field="report.worst_errors")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..scoring.signature import parse_signature
+from benchmark.scoring.signature import parse_signature
 
 
 def on_100_scale(metric: Mapping[str, Any]) -> bool:

@@ -19,12 +19,12 @@ import json
 from html import escape
 from typing import Any, Mapping
 
-from . import fmt
-from .article import render_article
-from .calls import TITLE as CALLS_TITLE, model_call_rows
-from .assets import CSS, JS
-from .data import ReportData
-from .html_errors import task_errors, translation_table
+from benchmark.report import fmt
+from benchmark.report.article import render_article
+from benchmark.report.calls import TITLE as CALLS_TITLE, model_call_rows
+from benchmark.report.assets import CSS, JS
+from benchmark.report.data import ReportData
+from benchmark.report.html_errors import task_errors, translation_table
 
 
 def _esc(value: Any) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from html import escape
 from typing import Callable
 
-from .data import ReportData
-from .worst import (
+from benchmark.report.data import ReportData
+from benchmark.report.worst import (
     count, entity_name, gold_quote, mention_errors, offsets_text, quote_text, worst_quote_errors,
     worst_speaker_errors, worst_stance_errors, worst_translations,
 )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from . import fmt
-from .calls import TITLE as CALLS_TITLE, model_call_rows
-from .data import ReportData
-from .worst import (
+from benchmark.report import fmt
+from benchmark.report.calls import TITLE as CALLS_TITLE, model_call_rows
+from benchmark.report.data import ReportData
+from benchmark.report.worst import (
     count, entity_name, gold_quote, mention_errors, offsets_text, quote_text, worst_quote_errors,
     worst_speaker_errors, worst_stance_errors, worst_translations,
 )

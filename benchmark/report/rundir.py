@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text_atomic
-from ..errors import InputError
-from ..schema import Corpus
+from benchmark.common.atomic import write_text_atomic
+from benchmark.errors import InputError
+from benchmark.gold.schema import Corpus
 
 RUN_FILES = ("metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json")
 DEFAULT_WORST_ERRORS = 10
@@ -86,7 +86,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     run_dir : path
         A folder written by ``python -m benchmark run``.
     corpus : Corpus, optional
-        The gold; defaults to :func:`benchmark.gold.load_corpus` on the run's
+        The gold; defaults to :func:`benchmark.gold.loading.load_corpus` on the run's
         ``paths.data_dir`` (the repository's ``data/`` when unset).
 
     Returns
@@ -100,7 +100,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
         When a run file is missing or malformed, or when the run was scored
         against another gold version than the current one.
     """
-    from . import render_reports
+    from benchmark.report import render_reports
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -117,7 +117,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
         raise InputError("expected a JSON object", file=str(run_dir / bad))
     worst_errors, data_dir, want_md, want_html = run_config(run_dir)
     if corpus is None:
-        from ..gold import load_corpus
+        from benchmark.gold.loading import load_corpus
 
         # The gold folder the run was configured with (default: the repository's data/).
         corpus = load_corpus(data_dir)

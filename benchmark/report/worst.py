@@ -7,7 +7,7 @@ shows the same errors in the same order.
 
 Examples
 --------
->>> from benchmark.schema import Span
+>>> from benchmark.gold.schema import Span
 >>> offsets_text((Span(54, 80), Span(87, 91)))
 '[54, 80) + [87, 91)'
 """
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..schema import Document, Quote, Span
-from .analysis import DocView, QuoteError, SegmentTranslation, SpeakerError, StanceError, segment_of
+from benchmark.gold.schema import Document, Quote, Span
+from benchmark.report.analysis import DocView, QuoteError, SegmentTranslation, SpeakerError, StanceError, segment_of
 
 
 PERFECT_CHRF = 100.0
@@ -106,7 +106,7 @@ def count(views: list[DocView], what: str) -> int:
 def quote_text(doc: Document, spans: tuple[Span, ...], *, limit: int | None = None) -> str:
     """The article text of ``spans`` joined with `` … ``, optionally shortened.
 
-    >>> from benchmark.schema import Document
+    >>> from benchmark.gold.schema import Document
     >>> d = Document("d", "abcdefghij", "", (), (), (), (), (), ())
     >>> quote_text(d, (Span(0, 3), Span(5, 9))), quote_text(d, (Span(0, 9),), limit=5)
     ('abc … fghi', 'abcd…')
@@ -125,7 +125,7 @@ def offsets_text(spans: tuple[Span, ...]) -> str:
 def entity_name(doc: Document, entity_id: str | None, raw: str | None = None) -> str:
     """English name of an entity id; says so when absent or unresolved.
 
-    >>> from benchmark.schema import Entity
+    >>> from benchmark.gold.schema import Entity
     >>> d = Document("d", "", "", (), (Entity("lavrov", "PER", "لافروف", "Sergei Lavrov"),), (), (), (), ())
     >>> entity_name(d, "lavrov"), entity_name(d, None), entity_name(d, None, "Mr X")
     ('Sergei Lavrov', 'no speaker', 'unresolved "Mr X"')

@@ -10,21 +10,21 @@
 * :mod:`.result` — :class:`MetricResult`, :class:`TaskResult` and the
   per-item → metric machinery; :mod:`.signature` — signature strings.
 
-The tasks that use them are in :mod:`benchmark.tasks`.
+The tasks that use them are in :mod:`benchmark.tasks.base`.
 
 Examples
 --------
 >>> from benchmark.scoring import SpanSet, span_scores
->>> from benchmark.schema import Span
+>>> from benchmark.gold.schema import Span
 >>> span_scores([SpanSet((Span(0, 4),))], [SpanSet((Span(0, 4),))], scheme="strict")["f1"]
 1.0
 """
 
-from .result import ItemStats, MetricResult, MetricSpec, TaskResult, UndefinedMetricWarning
-from .signature import metric_signature, parse_signature
-from .spans import SpanSet, align, span_scores, tokenize
-from .stance import stance_scores
-from .stats import approximate_randomization, bootstrap_ci, paired_bootstrap
+from benchmark.scoring.result import ItemStats, MetricResult, MetricSpec, TaskResult, UndefinedMetricWarning
+from benchmark.scoring.signature import metric_signature, parse_signature
+from benchmark.scoring.spans import SpanSet, align, span_scores, tokenize
+from benchmark.scoring.stance import stance_scores
+from benchmark.scoring.stats import approximate_randomization, bootstrap_ci, paired_bootstrap
 
 __all__ = [
     "ItemStats", "MetricResult", "MetricSpec", "TaskResult", "UndefinedMetricWarning",

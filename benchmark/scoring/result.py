@@ -37,10 +37,10 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import InputError, UnknownNameError
-from ..registry import unknown_name_message
-from .signature import metric_signature
-from .stats import Aggregate, bootstrap_ci
+from benchmark.errors import InputError, UnknownNameError
+from benchmark.common.registry import unknown_name_message
+from benchmark.scoring.signature import metric_signature
+from benchmark.scoring.stats import Aggregate, bootstrap_ci
 
 
 class UndefinedMetricWarning(UserWarning):

@@ -43,7 +43,7 @@ def package_version(name: str) -> str:
     '0.1.0'
     """
     if name == "benchmark":
-        from .. import __version__
+        from benchmark.common.version import __version__
 
         return __version__
     try:

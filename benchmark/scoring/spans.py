@@ -59,9 +59,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..schema import Span
-from .result import MetricSpec, family_builder, safe_divide
+from benchmark.errors import ConfigError
+from benchmark.gold.schema import Span
+from benchmark.scoring.result import MetricSpec, family_builder, safe_divide
 
 LEVELS = ("char", "token")
 SCHEMES = ("strict", "exact", "partial", "type", "proportional")

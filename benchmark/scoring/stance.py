@@ -39,10 +39,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..errors import InputError
-from ..predictions import PredStance
-from ..schema import STANCE_LABELS, Document
-from .result import ItemStats, MetricSpec, family_rows, index_predictions, item_key, safe_divide
+from benchmark.errors import InputError
+from benchmark.submission.predictions import PredStance
+from benchmark.gold.schema import STANCE_LABELS, Document
+from benchmark.scoring.result import ItemStats, MetricSpec, family_rows, index_predictions, item_key, safe_divide
 
 LABELS = STANCE_LABELS
 """Gold labels, in confusion-matrix row order: FAVOR, AGAINST, NONE."""

@@ -38,7 +38,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import ConfigError
+from benchmark.errors import ConfigError
 
 Aggregate = Callable[[np.ndarray], np.ndarray]
 

@@ -41,10 +41,10 @@ from typing import Any, Sequence
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from ..errors import ConfigError, InputError
-from ..predictions import PredTranslation
-from ..schema import Document
-from .result import MetricSpec, count_details, family_builder, index_predictions, ratio
+from benchmark.errors import ConfigError, InputError
+from benchmark.submission.predictions import PredTranslation
+from benchmark.gold.schema import Document
+from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio
 
 METRICS = ("chrf++", "chrf", "bleu", "ter")
 """Translation metric names, main one first."""

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .arabic_lexicon import (
+from benchmark.systems.arabic_lexicon import (
     ADVERBIAL_STARTS, BLOCKERS, CLAUSE_OPENERS, CLAUSE_PUNCT, CLOSE_QUOTES, COMMAS, COMP_PREPS,
     COMPLEMENTIZERS, CONNECTIVE_STARTS, CUES, FUNCTION_WORDS, HASABAMA, OPEN_QUOTES, PREP_CUES,
     PREP_CUES_WITH_L, QUOTE_MARKS, CueForm, Token, original_length, readings,
 )
-from .arabic_names import Phrase
+from benchmark.systems.arabic_names import Phrase
 
 
 @dataclass

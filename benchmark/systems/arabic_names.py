@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .arabic_lexicon import (
+from benchmark.systems.arabic_lexicon import (
     COMPLEMENTIZERS,
     CONSTRUCT_NOUNS,
     CUES,

@@ -39,14 +39,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..inputs import DocInput
-from ..segmentation import split_segments
-from .arabic_lexicon import (
+from benchmark.tasks.inputs import DocInput
+from benchmark.gold.segmentation import split_segments
+from benchmark.systems.arabic_lexicon import (
     CLAUSE_OPENERS, CLOSE_QUOTES, COMMAS, COMPLEMENTIZERS, FA_INNA, QUOTE_MARKS, WASF_STOPS, Token,
     tokenize,
 )
-from .arabic_cues import Cue, complementizer, find_cue, prefix_end, quote_pairs, unknown_name, verb_form
-from .arabic_names import Gazetteer, Phrase, build_gazetteer, parse_np
+from benchmark.systems.arabic_cues import Cue, complementizer, find_cue, prefix_end, quote_pairs, unknown_name, verb_form
+from benchmark.systems.arabic_names import Gazetteer, Phrase, build_gazetteer, parse_np
 
 _TRAIL = set(" \t\n\xa0.،,:؛;!؟?–-") | set(QUOTE_MARKS)
 _LEAD = set(" \t\n\xa0،,:؛;–-") | set(QUOTE_MARKS)
@@ -326,5 +326,5 @@ def extract(doc: DocInput) -> Analysis:
 
 
 def extract_text(text: str) -> Analysis:
-    """:func:`extract` on a bare text (segmented with :mod:`benchmark.segmentation`)."""
+    """:func:`extract` on a bare text (segmented with :mod:`benchmark.gold.segmentation`)."""
     return extract(DocInput(doc_id="text", text=text, segments=(), quotes=(), stance_items=(), targets=()))

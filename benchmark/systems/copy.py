@@ -5,8 +5,8 @@ A lower bound for the translation metrics: numbers and Latin-script names
 
 Examples
 --------
->>> from benchmark.inputs import DocInput, SegmentInput
->>> from benchmark.schema import Span
+>>> from benchmark.tasks.inputs import DocInput, SegmentInput
+>>> from benchmark.gold.schema import Span
 >>> text = "قال Kirill Dmitriev إن الوفود تواصلت."
 >>> doc = DocInput("d", text, (SegmentInput("s1", Span(0, len(text)), "body", 0),), (), (), ())
 >>> CopySystem().predict([doc], tasks={"translation"})
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import Collection, Sequence
 
-from ..inputs import DocInput
-from ..schema import Corpus
-from . import check_tasks
+from benchmark.tasks.inputs import DocInput
+from benchmark.gold.schema import Corpus
+from benchmark.systems.base import check_tasks
 
 
 class CopySystem:
@@ -45,3 +45,8 @@ class CopySystem:
                 out["translations"] += [{"quote_id": q.id, "text": doc.quote_text(q.id)} for q in doc.quotes]
             outputs.append(out)
         return outputs
+
+
+def build(*, seed: int = 0) -> CopySystem:
+    """The ``copy`` system (deterministic: ``seed`` is unused)."""
+    return CopySystem()

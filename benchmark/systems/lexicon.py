@@ -32,11 +32,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Collection, Sequence
 
-from ..errors import ConfigError, InputError
-from ..inputs import DocInput
-from ..schema import Corpus
-from . import check_tasks
-from .arabic_lexicon import key, readings, tokenize
+from benchmark.errors import ConfigError, InputError
+from benchmark.tasks.inputs import DocInput
+from benchmark.gold.schema import Corpus
+from benchmark.systems.base import check_tasks
+from benchmark.systems.arabic_lexicon import key, readings, tokenize
 
 LEXICON_PATH = Path(__file__).with_name("stance_lexicon.json")
 
@@ -181,3 +181,8 @@ def _text(doc: DocInput, quote_id: str) -> str:
         return doc.quote_text(quote_id)
     except KeyError:
         raise InputError(f"stance item refers to unknown quote {quote_id!r}", field="stance_items") from None
+
+
+def build(*, seed: int = 0) -> LexiconSystem:
+    """The ``lexicon`` system (deterministic: ``seed`` is unused)."""
+    return LexiconSystem()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Callable
 
-from .sklearn_system import Model, SklearnSystem
+from benchmark.systems.sklearn_system import Model, SklearnSystem
 
 _ORDER = {"FAVOR": 0, "AGAINST": 1, "NONE": 2}
 
@@ -49,3 +49,8 @@ class MajoritySystem(SklearnSystem):
             return lambda zs: [_top(by_target.get(z[1].split(" ", 1)[0]) or overall) for z in zs]
 
         return fit
+
+
+def build(*, seed: int = 0, n_splits: int = 5) -> MajoritySystem:
+    """The ``majority`` system, its priors computed out of fold with fold seed ``seed``."""
+    return MajoritySystem(seed=seed, n_splits=n_splits)

@@ -5,8 +5,8 @@ It exists to check the harness: scored against the same gold it must get
 
 Examples
 --------
->>> from benchmark.inputs import make_input
->>> from benchmark.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
+>>> from benchmark.tasks.inputs import make_input
+>>> from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
 >>> text = "قال لافروف إن المحادثات مفيدة."
 >>> doc = Document("d1", text, "", (), (Entity("lavrov", "PER", "سيرغي لافروف", "Sergei Lavrov"),),
 ...     (Mention("m1", "lavrov", Span(4, 10, "لافروف"), "named"),),
@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from typing import Collection, Sequence
 
-from ..errors import ConfigError, InputError
-from ..inputs import DocInput
-from ..schema import Corpus, Document, Span
-from . import TASKS, check_mentions, check_tasks, pair
+from benchmark.errors import ConfigError, InputError
+from benchmark.tasks.inputs import DocInput
+from benchmark.gold.schema import Corpus, Document, Span
+from benchmark.systems.base import TASKS, check_mentions, check_tasks, pair
 
 
 def _pair(span: Span | None) -> list[int] | None:
@@ -111,3 +111,8 @@ class OracleSystem:
                 raise InputError(f"document {inp.doc_id!r} is not in the gold corpus", field="doc_id") from None
             outputs.append(gold_output(doc, inp, run, mentions=self.mentions))
         return outputs
+
+
+def build(*, seed: int = 0, mentions: str = "all") -> OracleSystem:
+    """The ``oracle`` system (``seed`` is accepted for uniformity and unused)."""
+    return OracleSystem(mentions=mentions)

@@ -27,8 +27,8 @@ Speaker strings are Arabic (or Latin-script) surface names such as
 
 Examples
 --------
->>> from benchmark.inputs import DocInput, QuoteInput
->>> from benchmark.schema import Span
+>>> from benchmark.tasks.inputs import DocInput, QuoteInput
+>>> from benchmark.gold.schema import Span
 >>> text = "قال وزير الخارجية سيرغي لافروف إن المحادثات مفيدة. وأضاف أن الحوار مهم."
 >>> doc = DocInput("d", text, (), (QuoteInput("q1", (Span(61, 71),), 0),), (), ())
 >>> out = RulesSystem(mentions="all").predict([doc], tasks={"attribution", "speakers"})[0]
@@ -42,12 +42,12 @@ from __future__ import annotations
 
 from typing import Collection, Sequence
 
-from ..inputs import DocInput
-from ..schema import Corpus
-from . import check_mentions, check_tasks, pair
-from .arabic_lexicon import key
+from benchmark.tasks.inputs import DocInput
+from benchmark.gold.schema import Corpus
+from benchmark.systems.base import check_mentions, check_tasks, pair
+from benchmark.systems.arabic_lexicon import key
 
-from .arabic_quotes import Analysis, Found, extract, noun_phrases
+from benchmark.systems.arabic_quotes import Analysis, Found, extract, noun_phrases
 
 
 _DELEGATION = {key(w): key("الجانب") for w in "الجانب الوفد الفريق".split()}
@@ -168,3 +168,8 @@ class RulesSystem:
                 out["attribution"] = attribute(doc, analysis)
             outputs.append(out)
         return outputs
+
+
+def build(*, seed: int = 0, mentions: str = "all") -> RulesSystem:
+    """The ``rules`` system (deterministic: ``seed`` is unused)."""
+    return RulesSystem(mentions=mentions)

@@ -37,12 +37,12 @@ from typing import Callable, Collection, Hashable, Sequence
 
 import numpy as np
 
-from ..errors import ConfigError, InputError
-from ..inputs import DocInput, paragraph_of
-from ..schema import Corpus, Document
-from . import check_tasks
-from .arabic_quotes import extract
-from .rules import quote_json
+from benchmark.errors import ConfigError, InputError
+from benchmark.tasks.inputs import DocInput, paragraph_of
+from benchmark.gold.schema import Corpus, Document
+from benchmark.systems.base import check_tasks
+from benchmark.systems.arabic_quotes import extract
+from benchmark.systems.rules import quote_json
 
 Model = Callable[[list], list]
 
@@ -218,3 +218,8 @@ class SklearnSystem:
             for out, doc_quotes in zip(outputs, quotes):
                 out["quotes"] = doc_quotes
         return outputs
+
+
+def build(*, seed: int = 0, n_splits: int = 5, C: float = 1.0) -> SklearnSystem:
+    """The ``sklearn`` system, trained out of fold with fold seed ``seed``."""
+    return SklearnSystem(seed=seed, n_splits=n_splits, C=C)

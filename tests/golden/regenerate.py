@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmark.cli import main
+from benchmark.cli.main import main
 
 HERE = Path(__file__).resolve().parent
 SYSTEMS = ("rules", "lexicon", "copy")

@@ -39,7 +39,7 @@ import datasets
 import evaluate
 import numpy as np
 
-from benchmark.schema import Span
+from benchmark.gold.schema import Span
 from benchmark.scoring.signature import package_version
 from benchmark.scoring.spans import SCHEMES, SpanSet, align, categories, prf, span_item_stats
 

@@ -1,0 +1,225 @@
+"""Semantic validation of the gold data (``python -m benchmark check-data``).
+
+:func:`check_document` returns every problem it finds as a
+:class:`Problem` naming the file and the field, so one run shows them all.
+
+The word-boundary rule (``GUIDELINES.md`` section 0): a span boundary may not
+fall between two word characters, except right after one or two proclitic
+letters (و ف ب ل ك) at the start of a word, as in «لوزير» → «وزير».
+
+Examples
+--------
+>>> inside_word("وقال لافروف", 5)
+False
+>>> inside_word("وقال لافروف", 7)
+True
+>>> inside_word("وقال لافروف", 1)   # after the proclitic و
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmark.gold.loading import document_from_json, gold_files, load_json, load_targets
+from benchmark.errors import GoldDataError
+from benchmark.gold.schema import (
+    ENTITY_TYPES,
+    MENTION_KINDS,
+    QUOTE_TYPES,
+    SEGMENT_KINDS,
+    STANCE_LABELS,
+    Document,
+    Span,
+    Target,
+)
+
+PROCLITICS = frozenset("وفبلك")
+MAX_PROCLITICS = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation failure."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, digits and combining marks (Arabic diacritics) form words."""
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def inside_word(text: str, pos: int) -> bool:
+    """True when offset ``pos`` splits a word, proclitic boundaries excepted."""
+    if pos <= 0 or pos >= len(text):
+        return False
+    if not (is_word_char(text[pos - 1]) and is_word_char(text[pos])):
+        return False
+    start = pos
+    while start > 0 and is_word_char(text[start - 1]):
+        start -= 1
+    prefix = text[start:pos]
+    return not (len(prefix) <= MAX_PROCLITICS and all(c in PROCLITICS for c in prefix))
+
+
+def check_span(text: str, span: Span, field: str, file: str) -> list[Problem]:
+    """Offsets in range, text matches, no edge whitespace, word boundaries."""
+    out = []
+    if not (0 <= span.start < span.end <= len(text)):
+        return [Problem(file, field, f"offsets [{span.start}, {span.end}) out of range or empty for a text of length {len(text)}")]
+    actual = text[span.start:span.end]
+    if actual != span.text:
+        out.append(Problem(file, field, f"surface text {span.text!r} does not match the text at [{span.start}, {span.end}): {actual!r}"))
+    if actual != actual.strip():
+        out.append(Problem(file, field, f"span {actual!r} has leading or trailing whitespace"))
+    for pos, side in ((span.start, "start"), (span.end, "end")):
+        if inside_word(text, pos):
+            out.append(Problem(file, field, f"span {side} {pos} falls inside the word around {text[max(0, pos - 8):pos + 8]!r}"))
+    return out
+
+
+def _duplicates(ids, file: str, layer: str) -> list[Problem]:
+    seen: set[str] = set()
+    out = []
+    for i, x in enumerate(ids):
+        if x in seen:
+            out.append(Problem(file, f"{layer}[{i}].id", f"duplicate id {x!r}"))
+        seen.add(x)
+    return out
+
+
+def _label(value: str, allowed, file: str, field: str) -> list[Problem]:
+    if value not in allowed:
+        return [Problem(file, field, f"{value!r} is not one of {', '.join(allowed)}")]
+    return []
+
+
+def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, text_bytes: bytes | None = None) -> list[Problem]:
+    """Every semantic problem of one document."""
+    p: list[Problem] = []
+    t = doc.text
+    actual_sha = hashlib.sha256(text_bytes if text_bytes is not None else t.encode("utf-8")).hexdigest()
+    if actual_sha != doc.text_sha256:
+        p.append(Problem(file, "text_sha256", f"checksum mismatch: the text file has {actual_sha}, the gold records {doc.text_sha256}"))
+    p += _duplicates([e.id for e in doc.entities], file, "entities")
+    p += _duplicates([m.id for m in doc.mentions], file, "mentions")
+    p += _duplicates([q.id for q in doc.quotes], file, "quotes")
+    p += _duplicates([s.id for s in doc.stances], file, "stances")
+    p += _duplicates([s.id for s in doc.segments], file, "segments")
+    entity_ids = {e.id for e in doc.entities}
+    quote_ids = {q.id for q in doc.quotes}
+    target_ids = {x.id for x in targets}
+    mention_spans = {(m.span.start, m.span.end) for m in doc.mentions}
+
+    for i, e in enumerate(doc.entities):
+        p += _label(e.type, ENTITY_TYPES, file, f"entities[{i}].type")
+        if not e.name_en.strip() or not e.name_ar.strip():
+            p.append(Problem(file, f"entities[{i}]", f"entity {e.id!r} needs Arabic and English names"))
+    for i, m in enumerate(doc.mentions):
+        f = f"mentions[{i}]"
+        p += check_span(t, m.span, f, file)
+        p += _label(m.kind, MENTION_KINDS, file, f"{f}.kind")
+        if m.entity not in entity_ids:
+            p.append(Problem(file, f"{f}.entity", f"dangling reference to entity {m.entity!r}"))
+    for i, q in enumerate(doc.quotes):
+        f = f"quotes[{i}]"
+        if not q.content:
+            p.append(Problem(file, f"{f}.content", "a quote needs at least one content span"))
+        for j, c in enumerate(q.content):
+            p += check_span(t, c, f"{f}.content[{j}]", file)
+            if j and c.start < q.content[j - 1].end:
+                p.append(Problem(file, f"{f}.content[{j}]", "content spans overlap or are out of text order"))
+        for key in ("cue", "source"):
+            span = getattr(q, key)
+            if span is not None:
+                p += check_span(t, span, f"{f}.{key}", file)
+        if q.source is not None and (q.source.start, q.source.end) not in mention_spans:
+            p.append(Problem(file, f"{f}.source", f"source span {q.source.text!r} is not a mention"))
+        if not q.speaker:
+            p.append(Problem(file, f"{f}.speaker", f"quote {q.id!r} has no speaker"))
+        elif q.speaker not in entity_ids:
+            p.append(Problem(file, f"{f}.speaker", f"dangling reference to entity {q.speaker!r}"))
+        p += _label(q.type, QUOTE_TYPES, file, f"{f}.type")
+        if q.nested_in is not None and (q.nested_in not in quote_ids or q.nested_in == q.id):
+            p.append(Problem(file, f"{f}.nested_in", f"dangling reference to quote {q.nested_in!r}"))
+    for i, s in enumerate(doc.stances):
+        f = f"stances[{i}]"
+        p += _label(s.label, STANCE_LABELS, file, f"{f}.label")
+        if s.quote not in quote_ids:
+            p.append(Problem(file, f"{f}.quote", f"dangling reference to quote {s.quote!r}"))
+        if s.holder not in entity_ids:
+            p.append(Problem(file, f"{f}.holder", f"dangling reference to entity {s.holder!r}"))
+        if s.target not in target_ids:
+            p.append(Problem(file, f"{f}.target", f"dangling reference to target {s.target!r}"))
+        if s.evidence is not None:
+            p += check_span(t, s.evidence, f"{f}.evidence", file)
+    seen_pairs: set[tuple[str, str]] = set()
+    for i, s in enumerate(doc.stances):
+        if (s.quote, s.target) in seen_pairs:
+            p.append(Problem(file, f"stances[{i}]", f"duplicate stance for quote {s.quote!r} and target {s.target!r}"))
+        seen_pairs.add((s.quote, s.target))
+    prev_end = 0
+    for i, s in enumerate(doc.segments):
+        f = f"segments[{i}]"
+        p += check_span(t, s.span, f, file)
+        p += _label(s.kind, SEGMENT_KINDS, file, f"{f}.kind")
+        if s.span.start < prev_end:
+            p.append(Problem(file, f, "segments overlap or are out of text order"))
+        prev_end = s.span.end
+    return p
+
+
+def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
+    """Validate every document of ``layer`` plus the target inventory."""
+    data_dir = Path(data_dir)
+    problems: list[Problem] = []
+    try:
+        targets = load_targets(data_dir)
+    except GoldDataError as exc:
+        return [Problem(exc.file or "targets.json", exc.field or "", exc.message, exc.line)]
+    problems += _duplicates([x.id for x in targets], str(data_dir / "targets.json"), "targets")
+    files = gold_files(data_dir, layer)
+    if not files:
+        return [Problem(str(data_dir / layer), "", "no *.json documents found")]
+    seen_docs: set[str] = set()
+    for f in files:
+        try:
+            obj = load_json(f)
+            doc = document_from_json(obj, file=f, data_dir=data_dir)
+            text_bytes = (data_dir / obj["text_file"]).read_bytes()
+        except GoldDataError as exc:
+            problems.append(Problem(exc.file or str(f), exc.field or "", exc.message, exc.line))
+            continue
+        if doc.doc_id in seen_docs:
+            problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r}"))
+        seen_docs.add(doc.doc_id)
+        problems += check_document(doc, targets=targets, file=str(f), text_bytes=text_bytes)
+    return problems
+
+
+def load_checked_corpus(data_dir: Path | str | None = None):
+    """:func:`~benchmark.gold.loading.load_corpus` after :func:`check_data` passes.
+
+    Commands that score against the gold use this, so a broken gold (say a
+    custom data folder) is reported as such, not blamed on a system's file.
+    """
+    from benchmark.gold.loading import default_data_dir, load_corpus
+
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems = check_data(data_dir)
+    if problems:
+        raise GoldDataError(
+            f"the gold data fails check-data ({len(problems)} problem(s)); first: {problems[0]}; "
+            f"see `python -m benchmark check-data --data-dir {data_dir}`")
+    return load_corpus(data_dir)

@@ -1,0 +1,178 @@
+"""The dataset card (``README.md`` with YAML metadata) and datasheet.
+
+Every number in the card is computed here from the gold and the two raw
+annotation passes; nothing is typed in by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from benchmark.gold.schema import Corpus, QUOTE_TYPES, STANCE_LABELS
+
+
+def corpus_counts(corpus: Corpus) -> dict[str, object]:
+    """Counts the card states (entities, mentions, quotes by type, …)."""
+    quotes = [q for d in corpus.documents for q in d.quotes]
+    stances = [s for d in corpus.documents for s in d.stances]
+    return {
+        "documents": len(corpus.documents),
+        "entities": sum(len(d.entities) for d in corpus.documents),
+        "speaker_entities": sum(len(d.speaker_ids) for d in corpus.documents),
+        "mentions": sum(len(d.mentions) for d in corpus.documents),
+        "quotes": len(quotes),
+        "quotes_by_type": {t: Counter(q.type for q in quotes)[t] for t in QUOTE_TYPES},
+        "implicit_speaker_quotes": sum(q.source is None for q in quotes),
+        "nested_quotes": sum(q.nested_in is not None for q in quotes),
+        "discontinuous_quotes": sum(len(q.content) > 1 for q in quotes),
+        "stances": len(stances),
+        "stances_by_label": {label: Counter(s.label for s in stances)[label] for label in STANCE_LABELS},
+        "targets": len(corpus.targets),
+        "segments": sum(len(d.segments) for d in corpus.documents),
+        "segments_by_kind": dict(sorted(Counter(s.kind for d in corpus.documents for s in d.segments).items())),
+    }
+
+
+def card_metadata(corpus: Corpus) -> dict[str, object]:
+    from benchmark.publish.parquet import CONFIGS, SPLIT, arrow_schemas, features_yaml, layer_rows
+
+    rows = layer_rows(corpus)
+    schemas = arrow_schemas()
+    return {
+        "pretty_name": "Arabic Quote Attribution (Riyadh talks, 2025)",
+        "language": ["ar", "en"],
+        "license": "other",
+        "license_name": "annotations-cc-by-4.0-text-press-release",
+        "license_details": "Annotations and English translations: CC BY 4.0. Article text: a press release "
+                           "distributed by SeaPRwire for republication; rights remain with its content provider.",
+        # The passes were made by language-model annotation sessions (see the datasheet).
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["translation"],
+        "source_datasets": ["original"],
+        "size_categories": ["n<1K"],
+        "task_categories": ["token-classification", "text-classification", "translation"],
+        "task_ids": ["named-entity-recognition", "sentiment-classification"],
+        "tags": ["quote-attribution", "stance-detection", "arabic", "news", "benchmark"],
+        "configs": [
+            {"config_name": name, "data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}.parquet"}],
+             **({"default": True} if name == "quotes" else {})}
+            for name in CONFIGS
+        ],
+        "dataset_info": [
+            {"config_name": name, "features": features_yaml(schemas[name]),
+             "splits": [{"name": SPLIT, "num_examples": len(rows[name])}]}
+            for name in CONFIGS
+        ],
+    }
+
+
+def _agreement_section(data_dir: Path) -> str:
+    from benchmark.errors import InputError
+    from benchmark.gold.loading import load_passes
+    from benchmark.scoring.agreement import agreement_table, compute_agreement
+
+    try:
+        agr = compute_agreement(*load_passes(data_dir))
+    except InputError:
+        return "No raw annotation passes were found, so no agreement can be reported.\n"
+    return agreement_table(agr)
+
+
+def dataset_card(corpus: Corpus, *, data_dir: Path) -> str:
+    """The full ``README.md`` text of the dataset repo."""
+    meta = card_metadata(corpus)
+    c = corpus_counts(corpus)
+    sources = "\n".join(_source_line(d) for d in corpus.documents)
+    n_docs = len(corpus.documents)
+    n_chars = sum(len(d.text) for d in corpus.documents)
+    qt = c["quotes_by_type"]
+    sl = c["stances_by_label"]
+    body = """# Arabic Quote Attribution: Riyadh talks (February 2025)
+
+Gold, standoff annotation of a real Arabic news article for **quote attribution**
+(who said what, with source, cue and content spans), **speaker mentions**,
+**stance** of each quote towards concrete targets, and **English reference
+translations** of every segment and quote. It is the evaluation set of the
+`benchmark` harness (extraction systems and Arabic→English MT).
+
+All spans are half-open `[start, end)` Python string (code point) offsets into
+the exact article text (`documents.text`); the text is never normalised.
+
+## Configs (split `test`)
+| config | one row per | rows |
+|---|---|---|
+""" + "\n".join(f"| `{x['config_name']}` | {_ROW_UNIT[x['config_name']]} | {x['splits'][0]['num_examples']} |" for x in meta["dataset_info"]) + f"""
+
+```python
+from datasets import load_dataset
+quotes = load_dataset("<repo or folder>", "quotes", split="test")
+```
+
+## Counts
+- documents: {c['documents']}; segments: {c['segments']} ({', '.join(f'{k} {v}' for k, v in c['segments_by_kind'].items())})
+- entities: {c['entities']} ({c['speaker_entities']} of them speak); mentions: {c['mentions']}
+- quotes: {c['quotes']} — direct {qt['direct']}, indirect {qt['indirect']}, mixed {qt['mixed']};
+  implicit speaker (pro-drop, no source span) {c['implicit_speaker_quotes']}; nested {c['nested_quotes']};
+  discontinuous content {c['discontinuous_quotes']}
+- stances: {c['stances']} — FAVOR {sl['FAVOR']}, AGAINST {sl['AGAINST']}, NONE {sl['NONE']}; over {c['targets']} targets
+
+## Inter-annotator agreement
+Two annotators worked independently from the guidelines and the text (raw
+passes `data/passes/annotator_a` and `annotator_b` in the source repository),
+then the passes were adjudicated into the gold (see `ADJUDICATION.md`).
+Span F1 uses a one-to-one alignment of the two passes' spans (pass A as
+reference; F1 is symmetric). Kappa is scikit-learn's `cohen_kappa_score` on
+quotes matched across passes (type) and on (matched quote, target) pairs
+annotated by both (stance).
+
+{_agreement_section(data_dir)}
+## Datasheet
+- **Sources.** Gold version (checksum over gold files, texts and targets) `{corpus.sha256}`.
+{sources}
+- **What is annotated.** Entities (PER, ORG, GPE, GROUP) with Arabic and English names and every
+  named, nominal and metonymic mention; attribution relations (PARC model) with content (a list of
+  spans, discontinuous allowed), cue, source (or none for pro-drop), resolved speaker, type
+  direct/indirect/mixed and nesting; stances (FAVOR/AGAINST/NONE, SemEval-2016 sense) with evidence
+  spans over an inventory of {c['targets']} targets; {c['segments']} segments with English references.
+  The publisher's boilerplate is segmented and translated but carries no attribution annotation;
+  sub-headlines that paraphrase a quote without a cue are not quotes. Full rules: `GUIDELINES.md`.
+- **Who annotated.** Both raw passes, the adjudication and the English references were produced
+  by AI language-model sessions (the project's engineering assistant and its helper sessions), not by
+  human annotators: each annotation pass was a separate session that saw only the guidelines and
+  the text; the translations were written by a separate session instructed to translate itself
+  (no machine-translation system or API was used). No native speaker has reviewed the gold yet.
+  Because the two passes come from the same kind of model, their agreement overstates what two
+  human annotators would reach; a human review pass is the most valuable next step.
+- **Known limitations.** {n_docs} article{'s' if n_docs != 1 else ''} (~{n_chars:,} characters): confidence intervals are wide and
+  stance classes are small; a single news genre and topic; the Arabic appears to be translated from an
+  English original (Latin-script names such as «Kirill Dmitriev» are left untranslated); spans
+  follow one set of guidelines (complementizers and quotation marks outside the content), and scores
+  of systems trained on other conventions should be read with partial and proportional schemes.
+- **License situation.** The article text is a press release distributed by SeaPRwire for
+  republication, with the disclaimer that SeaPRwire gives no warranties about it; the rights remain
+  with its content provider. The annotations and English translations are released under CC BY 4.0.
+  Redistribution of the text should follow the distributor's terms.
+"""
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+
+
+def _source_line(doc) -> str:
+    md = dict(doc.metadata)
+    first = doc.segments[0].span.text[:90] if doc.segments else doc.text[:90]
+    return (f"  - `{doc.doc_id}`: {md.get('publisher', 'unknown publisher')}, {md.get('date', 'undated')}: "
+            f"«{first}…» (text SHA-256 `{doc.text_sha256}`)")
+
+
+_ROW_UNIT = {
+    "documents": "article (full text)",
+    "entities": "entity",
+    "mentions": "entity mention (span)",
+    "quotes": "attribution relation",
+    "stances": "(quote, target) stance",
+    "targets": "stance target",
+    "translation": "segment with English reference",
+}

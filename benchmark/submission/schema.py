@@ -1,0 +1,165 @@
+"""The JSON side of the submission format: line decoding and schema checks.
+
+:func:`check_line` decodes one JSON Lines record and validates it against
+``benchmark/submission.schema.json`` (JSON Schema draft 2020-12, checked with
+the ``jsonschema`` package), turning the first violation into an
+:class:`~benchmark.errors.InputError` with a ``field`` path such as
+``quotes[2].content[0]`` and a message saying what was found and what was
+expected.  Checks that need the gold data live in :mod:`benchmark.submission.reader`.
+
+Examples
+--------
+>>> check_line('{"doc_id": "d1", "quotes": [{"content": [[5, "9"]]}]}', file="p.jsonl", line=4)
+Traceback (most recent call last):
+...
+benchmark.errors.InputError: p.jsonl:4: quotes[0].content[0][1]: expected integer, got string "9"
+>>> check_line('{"doc_id": "d1", "stance": [{"quote_id": "q1", "target": "t", "label": "PRO"}]}', file="p", line=1)
+Traceback (most recent call last):
+...
+benchmark.errors.InputError: p:1: stance[0].label: expected one of ["FAVOR", "AGAINST", "NONE"], got string "PRO"
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator, validators
+
+from benchmark.errors import InputError
+
+SCHEMA_PATH = Path(__file__).with_name("submission.schema.json")
+
+_WEAK = ("anyOf", "oneOf", "not")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    # JSON ``12.0`` is an integer to jsonschema; an offset must be a real int.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, x: isinstance(x, int) and not isinstance(x, bool))
+    return validators.extend(Draft202012Validator, type_checker=checker)(schema)
+
+
+def _field(path: Iterable[Any]) -> str:
+    """``["quotes", 2, "content", 0]`` → ``"quotes[2].content[0]"``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _show(value: Any) -> str:
+    """A short description of a JSON value for "got …" messages.
+
+    >>> _show("قال"), _show(None), _show([1, 2])
+    ('string "قال"', 'null', 'array [1, 2]')
+    """
+    if value is None:
+        return "null"  # not "null null"
+    kind = {dict: "object", list: "array", str: "string", bool: "boolean",
+            int: "integer", float: "number"}.get(type(value), type(value).__name__)
+    text = json.dumps(value, ensure_ascii=False)
+    return f"{kind} {text[:60] + '…' if len(text) > 60 else text}"
+
+
+def _schema_message(err) -> tuple[str, str]:
+    """``(field, message)`` for a jsonschema error, saying got vs expected."""
+    v, schema, got = err.validator, err.schema, err.instance
+    if v in ("anyOf", "oneOf") and err.context:
+        # descend into a branch that matched the type, if any did
+        deeper = [e for e in err.context if e.relative_path or e.validator not in ("type", "required")]
+        if deeper:
+            return _schema_message(min(deeper, key=lambda e: (len(e.relative_path), e.validator in _WEAK)))
+    where = _field(err.absolute_path)
+    if v == "oneOf" and not err.context and isinstance(schema, dict) and "x-error-both" in schema:
+        # no failing branch: more than one matched (both alternatives given)
+        return where, f"{schema['x-error-both']}; got keys {sorted(got)}"
+    if isinstance(schema, dict) and "x-error" in schema and v in (*_WEAK, "minItems", "maxItems"):
+        if isinstance(got, dict):
+            return where, f"{schema['x-error']}; got keys {sorted(got)}"
+        return where, f"{schema['x-error']}; got {_show(got)}"
+    if v == "type":
+        expected = err.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return where, f"expected {expected}, got {_show(got)}"
+    if v == "required":
+        missing = [k for k in err.validator_value if k not in got]
+        return where, f"missing required key {missing[0]!r}"
+    if v == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(got) - set(allowed))[0]
+        close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        message = f"unexpected key {extra!r}{hint}; expected one of: {', '.join(allowed)}"
+        return _field([*err.absolute_path, extra]), message
+    if v == "enum":
+        return where, f"expected one of {json.dumps(err.validator_value, ensure_ascii=False)}, got {_show(got)}"
+    if v == "const":
+        return where, f"expected {json.dumps(err.validator_value)}, got {_show(got)}"
+    if v in ("minimum", "maximum"):
+        op = ">=" if v == "minimum" else "<="
+        return where, f"expected a number {op} {err.validator_value}, got {_show(got)}"
+    if v == "minLength":
+        return where, f"expected a non-empty string, got {_show(got)}"
+    if v == "minItems":
+        n = err.validator_value
+        return where, f"expected {'a non-empty array' if n == 1 else f'at least {n} items'}, got {_show(got)}"
+    if v == "maxItems":
+        return where, f"expected at most {err.validator_value} items, got {_show(got)}"
+    return where, f"{err.message} (got {_show(got)})"
+
+
+def _path_key(err) -> tuple:
+    return tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in err.absolute_path), err.validator in _WEAK
+
+
+def _decode_line(raw: str, *, file: str, line: int) -> Any:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        dup = next((k for k in keys if keys.count(k) > 1), None)
+        if dup is not None:
+            raise InputError(f"duplicate key {dup!r} in one JSON object", file=file, line=line)
+        return dict(pairs)
+
+    def no_constants(name: str) -> Any:
+        raise InputError(f"not valid JSON: {name} is not a JSON number", file=file, line=line)
+
+    try:
+        return json.loads(raw, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {_decode_message(exc, raw)}; expected one JSON object per line",
+                         file=file, line=line) from None
+
+
+def _decode_message(exc: json.JSONDecodeError, raw: str) -> str:
+    """``json``'s message with the column, saying when the line ends too early.
+
+    >>> try:
+    ...     json.loads('{"doc_id": "d1", "quotes": [')
+    ... except json.JSONDecodeError as exc:
+    ...     print(_decode_message(exc, '{"doc_id": "d1", "quotes": ['))
+    Expecting value at column 29: the line ends at column 28 before the JSON is complete (truncated?)
+    """
+    # json says "Unterminated string starting at" and then adds the position itself
+    msg = exc.msg[: -len(" at")] if exc.msg.endswith(" at") else exc.msg
+    out = f"{msg} at column {exc.colno}"
+    end = len(raw.rstrip())
+    if exc.pos >= end or msg.startswith("Unterminated string"):
+        out += f": the line ends at column {end} before the JSON is complete (truncated?)"
+    return out
+
+
+
+def check_line(raw: str, *, file: str, line: int) -> dict[str, Any]:
+    """Decode one line and validate it against the schema; return the object."""
+    obj = _decode_line(raw, file=file, line=line)
+    errors = sorted(_validator().iter_errors(obj), key=_path_key)
+    if errors:
+        where, message = _schema_message(errors[0])
+        raise InputError(message, file=file, line=line, field=where or None)
+    return obj
