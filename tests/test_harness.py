@@ -121,7 +121,7 @@ def test_two_runs_in_the_same_second_never_share_a_folder(tmp_path, monkeypatch)
 @pytest.mark.parametrize("where", ["report", "rename"])
 def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, where):
     import benchmark.harness.rundir as rundir
-    import benchmark.report as report
+    import benchmark.report.render as report
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt

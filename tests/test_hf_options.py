@@ -15,7 +15,8 @@ import yaml
 from benchmark.errors import ConfigError, GoldDataError
 from benchmark.systems.hf.loading import HFDependencyError, LoadedModel, require_hf
 from benchmark.systems.hf.ner import entity_spans, find_word, trim
-from benchmark.systems.hf.options import DEFAULT_TEMPLATES, check_options, make_hf_system
+from benchmark.systems.hf.options import DEFAULT_TEMPLATES, check_options
+from benchmark.systems.hf.system import make_hf_system
 from benchmark.systems.hf.stance import decide, hypotheses, stance_labels
 from benchmark.systems.hf.translate import batches, input_limit, language_token_id, target_token_id
 from benchmark.tasks.inputs import DocInput, QuoteInput, SegmentInput, StanceItem

@@ -96,7 +96,7 @@ def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
 
     from benchmark.harness.rundir import canonical_json
     from benchmark.harness.runner import finish_run, run_system
-    from benchmark.report import render_reports
+    from benchmark.report.render import render_reports
 
     pending = run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
                          resolved_config=resolved, progress=progress)

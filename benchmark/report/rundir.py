@@ -100,7 +100,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
         When a run file is missing or malformed, or when the run was scored
         against another gold version than the current one.
     """
-    from benchmark.report import render_reports
+    from benchmark.report.render import render_reports
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():

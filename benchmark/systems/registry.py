@@ -71,7 +71,7 @@ _TABLE = (
 _MODEL_BACKED = (
     ("llm", Factory("benchmark.systems.llm.system", "make_llm_system"),
      "any OpenAI-compatible chat endpoint (vLLM, Ollama, llama.cpp, TGI, OpenAI); needs system.model"),
-    ("hf", Factory("benchmark.systems.hf.options", "make_hf_system"),
+    ("hf", Factory("benchmark.systems.hf.system", "make_hf_system"),
      "Hugging Face transformers models run locally: seq2seq translation, NER speakers, zero-shot stance"),
 )
 

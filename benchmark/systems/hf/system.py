@@ -14,7 +14,7 @@ from benchmark.errors import ConfigError
 from benchmark.tasks.inputs import DocInput
 from benchmark.gold.schema import Corpus
 from benchmark.systems.base import check_tasks
-from benchmark.systems.hf.options import HFOptions, default_label
+from benchmark.systems.hf.options import DEFAULT_NER_LABELS, DEFAULT_TEMPLATES, HFOptions, check_options, default_label
 from benchmark.systems.hf.loading import LoadedModel, library_versions, load_model, require_hf, resolve_device
 from benchmark.systems.hf.ner import label_of, speaker_mentions
 from benchmark.systems.hf.stance import stance_labels
@@ -154,3 +154,42 @@ class HFSystem:
             "counts": dict(self._counts),
             "libraries": library_versions(),
         }
+
+
+def make_hf_system(
+    *,
+    model: str | None = HFOptions.model,
+    revision: str | None = None,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    source_prefix: str = "",
+    num_beams: int = HFOptions.num_beams,
+    max_new_tokens: int = HFOptions.max_new_tokens,
+    max_input_tokens: int | None = None,
+    ner_model: str | None = HFOptions.ner_model,
+    ner_revision: str | None = None,
+    ner_labels: Any = DEFAULT_NER_LABELS,
+    ner_aggregation: str = "simple",
+    ner_min_score: float = 0.0,
+    zero_shot_model: str | None = HFOptions.zero_shot_model,
+    zero_shot_revision: str | None = None,
+    stance_templates: Any = None,
+    target_language: str = "en",
+    none_threshold: float = 0.0,
+    batch_size: int = HFOptions.batch_size,
+    device: str = "auto",
+    seed: int = 0,
+):
+    """Build the ``hf`` system; raises :class:`~benchmark.errors.ConfigError`
+    for a bad option and :class:`~benchmark.systems.hf.loading.HFDependencyError`
+    when ``torch``/``transformers`` are missing.  Models load in ``predict``."""
+    opts = check_options(
+        model=model, revision=revision, src_lang=src_lang, tgt_lang=tgt_lang, source_prefix=source_prefix,
+        num_beams=num_beams, max_new_tokens=max_new_tokens, max_input_tokens=max_input_tokens,
+        ner_model=ner_model, ner_revision=ner_revision, ner_labels=ner_labels, ner_aggregation=ner_aggregation,
+        ner_min_score=ner_min_score, zero_shot_model=zero_shot_model, zero_shot_revision=zero_shot_revision,
+        stance_templates=DEFAULT_TEMPLATES if stance_templates is None else stance_templates,
+        target_language=target_language, none_threshold=none_threshold, batch_size=batch_size, device=device,
+        seed=seed,
+    )
+    return HFSystem(opts)

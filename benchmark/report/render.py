@@ -1,0 +1,62 @@
+"""Render the requested reports of one run from its records."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from benchmark.gold.schema import Corpus
+from benchmark.report.data import build_report_data
+
+
+def render_reports(
+    *,
+    metrics: Mapping[str, Any],
+    predictions: Sequence[Mapping[str, Any]],
+    per_item: Sequence[Mapping[str, Any]],
+    manifest: Mapping[str, Any],
+    corpus: Corpus,
+    worst_errors: int,
+    markdown: bool,
+    html: bool,
+    predictions_file: str = "predictions.jsonl",
+) -> dict[str, str]:
+    """Render the requested reports of one run.
+
+    Parameters
+    ----------
+    metrics : dict
+        The run's ``metrics.json`` object.
+    predictions : list of dict
+        The rows of ``predictions.jsonl`` (submission format v1, offsets).
+    per_item : list of dict
+        The rows of ``per_item.jsonl``.
+    manifest : dict
+        The run's ``manifest.json`` object.
+    corpus : Corpus
+        The gold the run was scored against.
+    worst_errors : int
+        How many errors to list per category.
+    markdown, html : bool
+        Which reports to render.
+    predictions_file : str
+        Name used in error messages about the predictions.
+
+    Returns
+    -------
+    dict
+        ``{"report.md": text, "report.html": text}``, only the requested ones.
+    """
+    if not (markdown or html):
+        return {}
+    data = build_report_data(metrics=metrics, predictions=predictions, per_item=per_item, manifest=manifest,
+                             corpus=corpus, worst_errors=worst_errors, predictions_file=predictions_file)
+    out: dict[str, str] = {}
+    if markdown:
+        from benchmark.report.markdown import render_markdown
+
+        out["report.md"] = render_markdown(data)
+    if html:
+        from benchmark.report.html import render_html
+
+        out["report.html"] = render_html(data)
+    return out
