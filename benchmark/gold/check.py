@@ -106,44 +106,59 @@ def _label(value: str, allowed, file: str, field: str) -> list[Problem]:
 
 
 def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, text_bytes: bytes | None = None) -> list[Problem]:
-    """Every semantic problem of one document."""
+    """Every semantic problem of one document, layer by layer."""
     p: list[Problem] = []
-    t = doc.text
-    actual_sha = hashlib.sha256(text_bytes if text_bytes is not None else t.encode("utf-8")).hexdigest()
+    actual_sha = hashlib.sha256(text_bytes if text_bytes is not None else doc.text.encode("utf-8")).hexdigest()
     if actual_sha != doc.text_sha256:
         p.append(Problem(file, "text_sha256", f"checksum mismatch: the text file has {actual_sha}, the gold records {doc.text_sha256}"))
-    p += _duplicates([e.id for e in doc.entities], file, "entities")
-    p += _duplicates([m.id for m in doc.mentions], file, "mentions")
-    p += _duplicates([q.id for q in doc.quotes], file, "quotes")
-    p += _duplicates([s.id for s in doc.stances], file, "stances")
-    p += _duplicates([s.id for s in doc.segments], file, "segments")
-    entity_ids = {e.id for e in doc.entities}
-    quote_ids = {q.id for q in doc.quotes}
-    target_ids = {x.id for x in targets}
-    mention_spans = {(m.span.start, m.span.end) for m in doc.mentions}
+    for layer in ("entities", "mentions", "quotes", "stances", "segments"):
+        p += _duplicates([x.id for x in getattr(doc, layer)], file, layer)
+    p += _check_entities(doc, file)
+    p += _check_mentions(doc, file)
+    p += _check_quotes(doc, file)
+    p += _check_stances(doc, file, target_ids={x.id for x in targets})
+    p += _check_segments(doc, file)
+    return p
 
+
+def _check_entities(doc: Document, file: str) -> list[Problem]:
+    p: list[Problem] = []
     for i, e in enumerate(doc.entities):
         p += _label(e.type, ENTITY_TYPES, file, f"entities[{i}].type")
         if not e.name_en.strip() or not e.name_ar.strip():
             p.append(Problem(file, f"entities[{i}]", f"entity {e.id!r} needs Arabic and English names"))
+    return p
+
+
+def _check_mentions(doc: Document, file: str) -> list[Problem]:
+    p: list[Problem] = []
+    entity_ids = {e.id for e in doc.entities}
     for i, m in enumerate(doc.mentions):
         f = f"mentions[{i}]"
-        p += check_span(t, m.span, f, file)
+        p += check_span(doc.text, m.span, f, file)
         p += _label(m.kind, MENTION_KINDS, file, f"{f}.kind")
         if m.entity not in entity_ids:
             p.append(Problem(file, f"{f}.entity", f"dangling reference to entity {m.entity!r}"))
+    return p
+
+
+def _check_quotes(doc: Document, file: str) -> list[Problem]:
+    p: list[Problem] = []
+    entity_ids = {e.id for e in doc.entities}
+    quote_ids = {q.id for q in doc.quotes}
+    mention_spans = {(m.span.start, m.span.end) for m in doc.mentions}
     for i, q in enumerate(doc.quotes):
         f = f"quotes[{i}]"
         if not q.content:
             p.append(Problem(file, f"{f}.content", "a quote needs at least one content span"))
         for j, c in enumerate(q.content):
-            p += check_span(t, c, f"{f}.content[{j}]", file)
+            p += check_span(doc.text, c, f"{f}.content[{j}]", file)
             if j and c.start < q.content[j - 1].end:
                 p.append(Problem(file, f"{f}.content[{j}]", "content spans overlap or are out of text order"))
         for key in ("cue", "source"):
             span = getattr(q, key)
             if span is not None:
-                p += check_span(t, span, f"{f}.{key}", file)
+                p += check_span(doc.text, span, f"{f}.{key}", file)
         if q.source is not None and (q.source.start, q.source.end) not in mention_spans:
             p.append(Problem(file, f"{f}.source", f"source span {q.source.text!r} is not a mention"))
         if not q.speaker:
@@ -153,26 +168,35 @@ def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, tex
         p += _label(q.type, QUOTE_TYPES, file, f"{f}.type")
         if q.nested_in is not None and (q.nested_in not in quote_ids or q.nested_in == q.id):
             p.append(Problem(file, f"{f}.nested_in", f"dangling reference to quote {q.nested_in!r}"))
+    return p
+
+
+def _check_stances(doc: Document, file: str, *, target_ids: set[str]) -> list[Problem]:
+    p: list[Problem] = []
+    entity_ids = {e.id for e in doc.entities}
+    quote_ids = {q.id for q in doc.quotes}
+    seen_pairs: set[tuple[str, str]] = set()
     for i, s in enumerate(doc.stances):
         f = f"stances[{i}]"
         p += _label(s.label, STANCE_LABELS, file, f"{f}.label")
-        if s.quote not in quote_ids:
-            p.append(Problem(file, f"{f}.quote", f"dangling reference to quote {s.quote!r}"))
-        if s.holder not in entity_ids:
-            p.append(Problem(file, f"{f}.holder", f"dangling reference to entity {s.holder!r}"))
-        if s.target not in target_ids:
-            p.append(Problem(file, f"{f}.target", f"dangling reference to target {s.target!r}"))
+        for key, known, what in (("quote", quote_ids, "quote"), ("holder", entity_ids, "entity"),
+                                 ("target", target_ids, "target")):
+            if getattr(s, key) not in known:
+                p.append(Problem(file, f"{f}.{key}", f"dangling reference to {what} {getattr(s, key)!r}"))
         if s.evidence is not None:
-            p += check_span(t, s.evidence, f"{f}.evidence", file)
-    seen_pairs: set[tuple[str, str]] = set()
-    for i, s in enumerate(doc.stances):
+            p += check_span(doc.text, s.evidence, f"{f}.evidence", file)
         if (s.quote, s.target) in seen_pairs:
-            p.append(Problem(file, f"stances[{i}]", f"duplicate stance for quote {s.quote!r} and target {s.target!r}"))
+            p.append(Problem(file, f, f"duplicate stance for quote {s.quote!r} and target {s.target!r}"))
         seen_pairs.add((s.quote, s.target))
+    return p
+
+
+def _check_segments(doc: Document, file: str) -> list[Problem]:
+    p: list[Problem] = []
     prev_end = 0
     for i, s in enumerate(doc.segments):
         f = f"segments[{i}]"
-        p += check_span(t, s.span, f, file)
+        p += check_span(doc.text, s.span, f, file)
         p += _label(s.kind, SEGMENT_KINDS, file, f"{f}.kind")
         if s.span.start < prev_end:
             p.append(Problem(file, f, "segments overlap or are out of text order"))

@@ -102,81 +102,72 @@ def document_from_json(obj: dict[str, Any], *, file: Path, data_dir: Path) -> Do
     version = r.get(obj, "schema_version", "", int)
     if version != SCHEMA_VERSION:
         raise r.fail("schema_version", f"unsupported version {version}, expected {SCHEMA_VERSION}")
-    text_path = data_dir / r.get(obj, "text_file", "", str)
+    metadata = r.get(obj, "metadata", "", dict, optional=True) or {}
+    return Document(
+        doc_id=r.get(obj, "doc_id", "", str),
+        text=_read_text(r, data_dir / r.get(obj, "text_file", "", str)),
+        text_sha256=r.get(obj, "text_sha256", "", str),
+        metadata=tuple(sorted((str(k), str(v)) for k, v in metadata.items())),
+        entities=tuple(_entity(r, e, f"entities[{i}]") for i, e in enumerate(r.items(obj, "entities"))),
+        mentions=tuple(_mention(r, m, f"mentions[{i}]") for i, m in enumerate(r.items(obj, "mentions"))),
+        quotes=tuple(_quote(r, q, f"quotes[{i}]") for i, q in enumerate(r.items(obj, "quotes"))),
+        stances=tuple(_stance(r, s, f"stances[{i}]") for i, s in enumerate(r.items(obj, "stances"))),
+        segments=tuple(_segment(r, s, f"segments[{i}]") for i, s in enumerate(r.items(obj, "segments"))),
+    )
+
+
+def _read_text(r: _Reader, text_path: Path) -> str:
     try:
-        text = text_path.read_bytes().decode("utf-8")
+        return text_path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise r.fail("text_file", f"text file not found: {text_path}") from None
     except UnicodeDecodeError as exc:
         raise r.fail("text_file", f"text file is not UTF-8: {exc}") from None
-    entities = tuple(
-        Entity(
-            id=r.get(e, "id", f"entities[{i}]", str),
-            type=r.get(e, "type", f"entities[{i}]", str),
-            name_ar=r.get(e, "name_ar", f"entities[{i}]", str),
-            name_en=r.get(e, "name_en", f"entities[{i}]", str),
-            variants_en=tuple(r.get(e, "variants_en", f"entities[{i}]", list, optional=True) or ()),
-            variants_ar=tuple(r.get(e, "variants_ar", f"entities[{i}]", list, optional=True) or ()),
-        )
-        for i, e in enumerate(r.items(obj, "entities"))
+
+
+def _entity(r: _Reader, e: dict[str, Any], where: str) -> Entity:
+    return Entity(
+        id=r.get(e, "id", where, str),
+        type=r.get(e, "type", where, str),
+        name_ar=r.get(e, "name_ar", where, str),
+        name_en=r.get(e, "name_en", where, str),
+        variants_en=tuple(r.get(e, "variants_en", where, list, optional=True) or ()),
+        variants_ar=tuple(r.get(e, "variants_ar", where, list, optional=True) or ()),
     )
-    mentions = tuple(
-        Mention(
-            id=r.get(m, "id", f"mentions[{i}]", str),
-            entity=r.get(m, "entity", f"mentions[{i}]", str),
-            span=r.span(m, f"mentions[{i}]"),
-            kind=r.get(m, "kind", f"mentions[{i}]", str),
-        )
-        for i, m in enumerate(r.items(obj, "mentions"))
+
+
+def _mention(r: _Reader, m: dict[str, Any], where: str) -> Mention:
+    return Mention(id=r.get(m, "id", where, str), entity=r.get(m, "entity", where, str),
+                   span=r.span(m, where), kind=r.get(m, "kind", where, str))
+
+
+def _quote(r: _Reader, q: dict[str, Any], where: str) -> Quote:
+    content = r.get(q, "content", where, list)
+    return Quote(
+        id=r.get(q, "id", where, str),
+        content=tuple(r.span(c, f"{where}.content[{j}]") for j, c in enumerate(content)),
+        cue=r.opt_span(q, "cue", where),
+        source=r.opt_span(q, "source", where),
+        speaker=r.get(q, "speaker", where, str, optional=True),
+        type=r.get(q, "type", where, str),
+        nested_in=r.get(q, "nested_in", where, str, optional=True),
+        translation_en=r.get(q, "translation_en", where, str, optional=True) or "",
     )
-    quotes = []
-    for i, q in enumerate(r.items(obj, "quotes")):
-        where = f"quotes[{i}]"
-        content = r.get(q, "content", where, list)
-        quotes.append(
-            Quote(
-                id=r.get(q, "id", where, str),
-                content=tuple(r.span(c, f"{where}.content[{j}]") for j, c in enumerate(content)),
-                cue=r.opt_span(q, "cue", where),
-                source=r.opt_span(q, "source", where),
-                speaker=r.get(q, "speaker", where, str, optional=True),
-                type=r.get(q, "type", where, str),
-                nested_in=r.get(q, "nested_in", where, str, optional=True),
-                translation_en=r.get(q, "translation_en", where, str, optional=True) or "",
-            )
-        )
-    stances = tuple(
-        Stance(
-            id=r.get(s, "id", f"stances[{i}]", str),
-            quote=r.get(s, "quote", f"stances[{i}]", str),
-            holder=r.get(s, "holder", f"stances[{i}]", str),
-            target=r.get(s, "target", f"stances[{i}]", str),
-            label=r.get(s, "label", f"stances[{i}]", str),
-            evidence=r.opt_span(s, "evidence", f"stances[{i}]"),
-        )
-        for i, s in enumerate(r.items(obj, "stances"))
+
+
+def _stance(r: _Reader, s: dict[str, Any], where: str) -> Stance:
+    return Stance(
+        id=r.get(s, "id", where, str), quote=r.get(s, "quote", where, str), holder=r.get(s, "holder", where, str),
+        target=r.get(s, "target", where, str), label=r.get(s, "label", where, str),
+        evidence=r.opt_span(s, "evidence", where),
     )
-    segments = tuple(
-        Segment(
-            id=r.get(s, "id", f"segments[{i}]", str),
-            span=r.span(s, f"segments[{i}]"),
-            kind=r.get(s, "kind", f"segments[{i}]", str),
-            paragraph=r.get(s, "paragraph", f"segments[{i}]", int),
-            translation_en=r.get(s, "translation_en", f"segments[{i}]", str, optional=True) or "",
-        )
-        for i, s in enumerate(r.items(obj, "segments"))
-    )
-    metadata = r.get(obj, "metadata", "", dict, optional=True) or {}
-    return Document(
-        doc_id=r.get(obj, "doc_id", "", str),
-        text=text,
-        text_sha256=r.get(obj, "text_sha256", "", str),
-        metadata=tuple(sorted((str(k), str(v)) for k, v in metadata.items())),
-        entities=entities,
-        mentions=mentions,
-        quotes=tuple(quotes),
-        stances=stances,
-        segments=segments,
+
+
+def _segment(r: _Reader, s: dict[str, Any], where: str) -> Segment:
+    return Segment(
+        id=r.get(s, "id", where, str), span=r.span(s, where), kind=r.get(s, "kind", where, str),
+        paragraph=r.get(s, "paragraph", where, int),
+        translation_en=r.get(s, "translation_en", where, str, optional=True) or "",
     )
 
 

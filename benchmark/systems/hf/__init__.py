@@ -16,8 +16,8 @@ Three independent models, each optional (``None`` disables its task):
 :mod:`benchmark.systems` is imported.  Each model is a Hub id or a local
 folder; models are loaded only for the tasks a run asks for.
 
-Modules: :mod:`.options` (validated options and the factory),
-:mod:`.register` (adds ``hf`` to :data:`benchmark.systems.SYSTEMS`),
-:mod:`.loading`, :mod:`.translate`, :mod:`.ner`, :mod:`.stance`, :mod:`.system`.
+Modules: :mod:`.options` (validated options), :mod:`.system` (the system
+and its factory, listed in :mod:`benchmark.systems.registry`),
+:mod:`.loading`, :mod:`.translate`, :mod:`.ner`, :mod:`.stance`.
 Importing this package is cheap.
 """

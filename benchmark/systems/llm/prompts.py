@@ -1,4 +1,4 @@
-"""Versioned prompt templates, stored as files under ``benchmark/prompts/<version>/``.
+"""Versioned prompt templates, stored as files under ``benchmark/systems/llm/prompts/<version>/``.
 
 A version is a folder holding one YAML file per task (``speakers``,
 ``quotes``, ``attribution``, ``stance``, ``translation``), each with a
@@ -41,7 +41,7 @@ from benchmark.errors import ConfigError, UnknownNameError
 from benchmark.common.registry import unknown_name_message
 
 PROMPTS_ROOT = Path(__file__).resolve().parent / "prompts"
-"""Where the packaged prompt versions live (``benchmark/prompts``)."""
+"""Where the packaged prompt versions live (``benchmark/systems/llm/prompts``)."""
 
 PROMPT_TASKS = ("speakers", "quotes", "attribution", "stance", "translation")
 """One template per prompt task; ``quotes`` serves the ``quotes`` and ``end2end`` benchmark tasks."""
