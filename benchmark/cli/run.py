@@ -22,9 +22,14 @@ TOP_LEVEL = (*GROUPS, "seed", "hydra")
 
 
 def group_options(group: str) -> list[str]:
-    """Config files available in a group (``configs/<group>/*.yaml``)."""
+    """Choices of a config group: ``configs/<group>/*.yaml``, plus plugin systems for ``system``."""
     root = resources.files(CONFIG_PACKAGE) / group
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+    names = {p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")}
+    if group == "system":
+        from benchmark.systems.registry import plugin_names
+
+        names.update(plugin_names())
+    return sorted(names)
 
 
 def check_overrides(argv: list[str]) -> None:

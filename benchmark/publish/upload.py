@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import BenchmarkError, PublishError
+from benchmark.errors import PublishError
 
 
 

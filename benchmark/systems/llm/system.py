@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from benchmark.errors import BenchmarkError, ConfigError, EndpointFailed
+from benchmark.errors import ConfigError, EndpointFailed
 from benchmark.systems.base import folder_label
 from benchmark.tasks.inputs import DocInput
 from benchmark.systems.llm.cache import CachedResponse, ResponseCache, request_key
