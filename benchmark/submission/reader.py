@@ -1,7 +1,7 @@
 """Read, validate and write prediction files (JSON Lines, format version 1).
 
 One JSON object per line, one line per document; the format is described by
-``benchmark/submission.schema.json`` and ``docs/SUBMISSION.md``.  Reading
+``benchmark/submission/submission.schema.json`` and ``docs/SUBMISSION.md``.  Reading
 validates everything and raises :class:`~benchmark.errors.InputError` naming
 the file, the 1-based line and the field (``quotes[2].content[0]``) with what
 was found and what was expected.  Text-only fields are aligned to offsets

@@ -6,7 +6,7 @@ tolerates all of that and returns the first JSON object or array it finds;
 anything else raises :class:`UnparseableAnswer` carrying the first 200 characters.
 
 The ``coerce_*`` functions then turn the decoded value into the exact items of
-submission format v1 (see ``benchmark/submission.schema.json``), keeping only
+submission format v1 (see ``benchmark/submission/submission.schema.json``), keeping only
 the items that were asked for, and return a :class:`Problem` for every asked
 item that is missing or malformed, so the caller can record it as failed and
 leave it out rather than crash the run or write an invalid line.
