@@ -47,6 +47,25 @@ class UndefinedMetricWarning(UserWarning):
     """A metric is undefined (zero denominator) and is reported as ``null``."""
 
 
+def warn_undefined(where: str, names: Sequence[str], *, stacklevel: int = 3) -> None:
+    """One :class:`UndefinedMetricWarning` naming every undefined value of a call.
+
+    Like scikit-learn's ``zero_division`` warning, a public entry point warns
+    once per call (not once per value), and only when something is undefined.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_undefined("span_scores", ["precision"])
+    ...     warn_undefined("span_scores", [])
+    >>> [str(w.message) for w in caught]
+    ['span_scores: precision undefined (zero denominator); reported as None']
+    """
+    if names:
+        warnings.warn(f"{where}: {', '.join(names)} undefined (zero denominator); reported as None",
+                      UndefinedMetricWarning, stacklevel=stacklevel)
+
+
 def json_clean(value: Any) -> Any:
     """Turn tuples into lists, numpy scalars into Python numbers, NaN into ``None``.
 
