@@ -271,7 +271,12 @@ def test_rows_name_their_item_and_task():
     rows = run("quotes", noisy(make_document())).per_item
     assert [r["item"] for r in rows] == ["s1", "s2", "s3", "s4", "s5", "unaligned"]
     assert all(r["task"] == "quotes" and r["doc_id"] == "d1" and r["unit"] == "segment" for r in rows)
-    assert rows[-1]["stats"]["content.char"]["act"] == 1  # the unaligned prediction
+    for scheme in ("strict", "exact", "partial", "proportional"):
+        assert rows[-1]["stats"][f"content.char.{scheme}"]["act"] == 1  # the unaligned prediction
+    # each row lists its own pairs, under the same keys as the statistics; q1's
+    # content is «الاجتماع» (8 characters) + «مفيد» (4), predicted exactly
+    assert rows[0]["alignment"]["content.char.exact"] == [{"gold": "q1", "pred": 0, "overlap": 12, "same": True}]
+    assert rows[-1]["alignment"]["content.char.exact"] == []
 
 
 def test_paired_test_between_runs():
