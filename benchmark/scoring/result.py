@@ -175,6 +175,8 @@ class MetricSpec:
     higher_is_better: bool = True
     optional: bool = False
     """Left out (not attempted, never zero) when no row carries its statistics."""
+    row_fields: Callable[[Sequence[Mapping[str, Any]]], tuple[tuple[str, object], ...]] | None = None
+    """Signature fields read from the rows (settings recorded while scoring, e.g. sacrebleu's signature)."""
 
     @property
     def base(self) -> str:
@@ -277,9 +279,10 @@ def score_metric(
             UndefinedMetricWarning,
             stacklevel=2,
         )
+    recorded = spec.row_fields(rows) if spec.row_fields is not None else ()
     signature = metric_signature(
         spec.base,
-        fields=(*spec.signature_fields, *extra_fields),
+        fields=(*spec.signature_fields, *recorded, *extra_fields),
         n_resamples=n_resamples,
         seed=seed,
         confidence=confidence,
