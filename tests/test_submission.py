@@ -696,3 +696,34 @@ def test_real_gold_stance_pair_that_is_not_gold_is_rejected_at_read_time():
     bad = json.dumps({"doc_id": doc.doc_id, "attribution": [{"quote_id": "q1", "speaker": None}]})
     with pytest.raises(InputError, match=r"Unknown quote id 'q1'\. Did you mean 'q01'\?"):
         parse_submission_lines([bad], corpus=corpus)
+
+
+def test_a_span_may_end_at_the_last_character_of_the_text():
+    # [N - 1, N) is the text's last character; only N + 1 and beyond are past the end.
+    pred = parse(quote(content=[[N - 1, N]], cue=None, source=None, speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(N - 1, N, TEXT[-1]),)
+
+
+def test_adjacent_content_text_parts_stay_separate_and_overlapping_ones_merge():
+    # Two parts that touch keep their own spans (they cover the same characters
+    # as one span, which the scorer's units merge); two that overlap are merged here.
+    first, second = Q01.text[:10], Q01.text[10:20]
+    pred = parse(quote(content_text=[first, second], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(Q01.start, Q01.start + 10), Span(Q01.start + 10, Q01.start + 20))
+    pred = parse(quote(content_text=[Q01.text[:12], Q01.text[8:20]], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(Q01.start, Q01.start + 20),)
+
+
+def test_an_ambiguous_name_never_falls_through_to_a_looser_step():
+    # "Smith" is exactly a name of two entities (step 2: ambiguous); step 3
+    # (its words inside a longer name) would pick a third entity.  The result
+    # is "no speaker", unless a source span picks one of the two.
+    smith_text = "قال سميث وسميث وجون سميث"
+    doc = Document("d", smith_text, "", (), (
+        Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "سميث الابن", "Smith Jr", ("Smith",)),
+        Entity("c", "PER", "جون سميث", "John Smith Senior")), (
+        Mention("m1", "a", Span(4, 8, "سميث"), "named"), Mention("m2", "b", Span(10, 14, "سميث"), "named")),
+        (), (), ())
+    assert resolve_speaker("Smith", doc=doc) is None
+    assert resolve_speaker("Smith", doc=doc, source=Span(10, 14)) == "b"
+    assert resolve_speaker("John Smith Senior", doc=doc) == "c"
