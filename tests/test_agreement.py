@@ -37,3 +37,119 @@ def test_pooling_over_documents(tmp_path):
     assert (two["mentions_a"], two["quotes_matched"]) == (2 * one["mentions_a"], 2 * one["quotes_matched"])
     for key in ("mention_f1_exact", "quote_content_f1_exact", "speaker_agreement", "stance_pair_f1"):
         assert two[key] == pytest.approx(one[key]), key
+
+
+# --------------------------------------------------------------- a synthetic pair, counted by hand
+
+def _pass_b():
+    """Annotator B of the five-segment article of test_tasks: renamed entity ids, a few differences."""
+    import dataclasses
+
+    from benchmark.gold.schema import Entity, Span
+    from test_tasks import make_document
+
+    a = make_document()
+    ids = {e.id: f"b_{e.id}" for e in a.entities}
+    entities = tuple(dataclasses.replace(e, id=ids[e.id]) for e in a.entities) + (
+        Entity("b_x", "PER", "مجهول", "Nobody Known"),)
+    mentions = [dataclasses.replace(m, entity=ids[m.entity]) for m in a.mentions[:5]]
+    m6 = a.mentions[5].span  # «بروس», shifted: overlaps, not exact
+    mentions.append(dataclasses.replace(a.mentions[5], entity="b_bruce", span=Span(m6.start + 1, m6.end + 3)))
+    q = a.quotes
+    q5 = q[4].content[0]
+    quotes = (
+        dataclasses.replace(q[0], speaker="b_lavrov"),
+        dataclasses.replace(q[1], speaker="b_ushakov"),                     # wrong speaker
+        dataclasses.replace(q[2], speaker="b_ushakov", type="indirect"),    # wrong type
+        dataclasses.replace(q[3], speaker="b_ushakov"),
+        dataclasses.replace(q[4], speaker="b_bruce", cue=None, content=(Span(q5.start + 2, q5.end),)),
+    )
+    st = a.stances
+    stances = (
+        st[0], dataclasses.replace(st[1], label="AGAINST"), st[2], st[5], st[4],
+        dataclasses.replace(st[3], id="st7", target="trump"),   # (q4, trump) instead of (q4, relations)
+    )
+    b = dataclasses.replace(a, entities=entities, mentions=tuple(mentions), quotes=quotes, stances=stances)
+    return a, b
+
+
+def test_entity_map_votes_by_shared_mention_spans_then_names():
+    from benchmark.scoring.agreement import entity_map
+
+    a, b = _pass_b()
+    mapping = entity_map(a, b)
+    # lavrov, ushakov, us, russia share mention spans; bruce's span was shifted, so
+    # its English name decides; "Nobody Known" matches nothing and stays B's own.
+    assert mapping == {"b_lavrov": "lavrov", "b_ushakov": "ushakov", "b_bruce": "bruce", "b_us": "us",
+                       "b_russia": "russia", "b_x": "B:b_x"}
+
+
+def test_document_agreement_by_hand():
+    from sklearn.metrics import cohen_kappa_score
+
+    from benchmark.scoring.agreement import document_agreement
+
+    a, b = _pass_b()
+    agr = document_agreement(a, b)
+    q5 = len(a.quotes[4].content[0])
+    # Mentions: A 7, B 6; 5 identical spans, B's «بروس» overlaps A's.
+    assert (agr["mentions_a"], agr["mentions_b"]) == (7, 6)
+    assert agr["mention_f1_exact"] == pytest.approx(2 * 5 / 13)
+    assert agr["mention_f1_partial"] == pytest.approx(2 * 5.5 / 13)
+    assert agr["mention_entity_f1_strict"] == pytest.approx(2 * 5 / 13)
+    # Quotes: 5 and 5, all paired; q5 lost its first two characters.
+    assert (agr["quotes_a"], agr["quotes_b"], agr["quotes_matched"]) == (5, 5, 5)
+    assert agr["quote_content_f1_exact"] == pytest.approx(0.8)
+    assert agr["quote_content_f1_partial"] == pytest.approx(0.9)
+    p, r = 1.0, (4 + (q5 - 2) / q5) / 5
+    assert agr["quote_content_f1_proportional"] == pytest.approx(2 * p * r / (p + r))
+    assert agr["cue_f1_exact"] == pytest.approx(2 * 4 / 9)
+    assert agr["speaker_agreement"] == 0.8 and agr["quote_type_agreement"] == 0.8
+    types_a = ["mixed", "indirect", "direct", "indirect", "indirect"]
+    types_b = ["mixed", "indirect", "indirect", "indirect", "indirect"]
+    assert agr["quote_type_kappa"] == pytest.approx(cohen_kappa_score(types_a, types_b))
+    # Stances: 6 and 6, 5 (quote, target) pairs in both, one label differs.
+    assert (agr["stances_a"], agr["stances_b"], agr["stance_pairs_both"]) == (6, 6, 5)
+    assert agr["stance_pair_f1"] == pytest.approx(10 / 12)
+    assert agr["stance_label_agreement"] == 0.8
+    # Pairs in sorted order: (q1, riyadh) (q2, riyadh) (q3, biden) (q3, diplomatic) (q5, ukraine_settlement).
+    assert agr["stance_label_kappa"] == pytest.approx(cohen_kappa_score(
+        ["FAVOR", "FAVOR", "AGAINST", "FAVOR", "NONE"], ["FAVOR", "AGAINST", "AGAINST", "FAVOR", "NONE"]))
+
+
+def test_kappa_and_shares_are_undefined_without_pairs_or_with_one_label():
+    import dataclasses
+
+    from benchmark.scoring.agreement import document_agreement
+
+    a, _ = _pass_b()
+    one_type = dataclasses.replace(a, quotes=tuple(dataclasses.replace(q, type="indirect") for q in a.quotes))
+    agr = document_agreement(one_type, one_type)
+    assert agr["quote_type_kappa"] is None and agr["quote_type_agreement"] == 1.0
+    empty = dataclasses.replace(a, mentions=(), quotes=(), stances=())
+    agr = document_agreement(empty, empty)
+    assert (agr["speaker_agreement"], agr["quote_type_agreement"], agr["stance_pair_f1"],
+            agr["stance_label_agreement"], agr["stance_label_kappa"]) == (None, None, None, None, None)
+
+
+def test_a_document_missing_from_b_counts_as_unannotated_and_the_table_formats_every_row():
+    from benchmark.gold.schema import Corpus
+    from benchmark.scoring.agreement import agreement_table, compute_agreement
+
+    a, b = _pass_b()
+    import dataclasses
+
+    a2 = dataclasses.replace(a, doc_id="d2")
+    agr = compute_agreement(Corpus((a, a2), (), ""), Corpus((b,), (), ""))
+    assert agr["n_documents"] == 2 and agr["documents"]["d2"]["mentions_b"] == 0
+    assert (agr["mentions_a"], agr["mentions_b"], agr["quotes_matched"]) == (14, 6, 5)
+    table = agreement_table(agr).splitlines()
+    assert table[:2] == ["| layer / measure | value |", "|---|---|"]
+    assert "| Mentions (A / B) | 14 / 6 |" in table
+    assert "| Quotes (A / B / matched) | 10 / 5 / 5 |" in table
+    # exact mention F1: 5 identical spans of 14 and 6 → 2·5/20 = 50.0%
+    assert "| Mention span F1, exact | 50.0% |" in table
+    kappa = agr["quote_type_kappa"]
+    assert f"| Cohen's kappa, quote type | {kappa:.3f} |" in table
+    none = agreement_table({**agr, "speaker_agreement": None})
+    assert "| Speaker agreement (matched quotes) | n/a (undefined) |" in none

@@ -21,7 +21,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from benchmark.errors import InputError
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.stance import (
-    LABELS, MISSING, PRED_LABELS, SPECS, accuracy, f_avg, f_avg_defined, macro_f1, stance_scores,
+    LABELS, MISSING, PRED_LABELS, accuracy, f_avg, f_avg_defined, macro_f1, stance_scores, stance_specs,
 )
 
 SCORED = ["FAVOR", "AGAINST"]
@@ -43,7 +43,7 @@ def _rows(gold, pred, targets):
 
 def _spec_values(rows):
     out = {}
-    for spec in SPECS:
+    for spec in stance_specs():
         items = spec.build(rows)
         out[spec.name] = float(items.aggregate(items.stats.sum(0)[None])[0])
     return out
@@ -173,7 +173,7 @@ def test_one_hot_rows_sum_to_the_confusion_matrix_and_specs_agree(seed):
     pred = [rng.choice((*LABELS, None)) for _ in range(40)]
     targets = [rng.choice("abc") for _ in range(40)]
     rows = _rows(gold, pred, targets)
-    items = SPECS[0].build(rows)
+    items = stance_specs()[0].build(rows)
     total = items.stats.sum(axis=0).reshape(len(LABELS), len(PRED_LABELS))
     expected = confusion_matrix(gold, [p or MISSING for p in pred], labels=list(PRED_LABELS))[: len(LABELS)]
     assert total.astype(int).tolist() == expected.tolist()
@@ -189,7 +189,7 @@ def test_ceiling_is_what_the_gold_scores_against_itself():
     # Targets: a has FAVOR only (gold vs gold: 0.5), b FAVOR and AGAINST (1.0) → 0.75.
     gold = ["FAVOR", "FAVOR", "FAVOR", "AGAINST"]
     rows = _rows(gold, ["NONE", None, "FAVOR", "FAVOR"], ["a", "a", "b", "b"])
-    spec = {s.name: s for s in SPECS}
+    spec = {s.name: s for s in stance_specs()}
     for name, ceiling in (("stance_f_avg", 1.0), ("stance_f_avg_per_target", 0.75),
                           ("stance_f_avg_per_target_defined", 1.0)):
         items = spec[name].build(rows)
@@ -202,7 +202,7 @@ def test_per_target_average_skips_targets_absent_from_a_resample():
     # Summed statistics in which target b has no item (a bootstrap resample
     # can draw none): the average runs over target a alone.
     rows = _rows(["FAVOR", "AGAINST", "FAVOR"], ["FAVOR", "AGAINST", "AGAINST"], ["a", "a", "b"])
-    items = {s.name: s for s in SPECS}["stance_f_avg_per_target"].build(rows)
+    items = {s.name: s for s in stance_specs()}["stance_f_avg_per_target"].build(rows)
     only_a = items.stats[:2].sum(0)[None]
     assert items.aggregate(only_a).tolist() == [1.0]
 

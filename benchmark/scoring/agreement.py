@@ -19,11 +19,13 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from benchmark.gold.schema import Corpus, Document
+from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.spans import SpanSet, align, span_scores
 
 
@@ -44,8 +46,12 @@ def entity_map(a: Document, b: Document) -> dict[str, str]:
     return out
 
 
-def _f1(gold, pred, scheme: str) -> float:
-    return float(span_scores(gold, pred, scheme=scheme)["f1"])
+def _f1(gold, pred, scheme: str) -> float | None:
+    """F1 of one scheme; ``None`` (shown as undefined) when neither side has a span."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)  # the table says "n/a (undefined)"
+        f1 = span_scores(gold, pred, scheme=scheme)["f1"]
+    return None if f1 is None else float(f1)
 
 
 def document_agreement(a: Document, b: Document) -> dict[str, Any]:

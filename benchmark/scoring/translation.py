@@ -221,39 +221,44 @@ def translation_rows(doc: Document, preds: Sequence[PredTranslation]) -> list[di
     return rows
 
 
-SPECS = (
-    *(
+def translation_specs() -> tuple[MetricSpec, ...]:
+    """The translation metrics, main one (chrF++) first (a function, so tests can build them afresh)."""
+    return (
+        *(
+            MetricSpec(
+                name,
+                f"corpus {name} over segments (sacrebleu)",
+                family_builder(name, None, lambda s, n=name: score_from_stats(n, s)),
+                (),
+                ("numpy", "sacrebleu"),
+                higher_is_better=name not in LOWER_IS_BETTER,
+                row_fields=_recorded_signature(name),
+            )
+            for name in METRICS
+        ),
         MetricSpec(
-            name,
-            f"corpus {name} over segments (sacrebleu)",
-            family_builder(name, None, lambda s, n=name: score_from_stats(n, s)),
-            (),
+            "quote_chrf++",
+            "corpus chrF++ over gold quote contents translated as separate items (quote_id)",
+            family_builder("quote_chrf++", None, lambda s: score_from_stats("chrf++", s)),
+            (("ref", "quote.translation_en"), ("hyp", "quote_translations")),
             ("numpy", "sacrebleu"),
-            higher_is_better=name not in LOWER_IS_BETTER,
-            row_fields=_recorded_signature(name),
-        )
-        for name in METRICS
-    ),
-    MetricSpec(
-        "quote_chrf++",
-        "corpus chrF++ over gold quote contents translated as separate items (quote_id)",
-        family_builder("quote_chrf++", None, lambda s: score_from_stats("chrf++", s)),
-        (("ref", "quote.translation_en"), ("hyp", "quote_translations")),
-        ("numpy", "sacrebleu"),
-        optional=True,
-        row_fields=_recorded_signature("quote_chrf++"),
-    ),
-    MetricSpec(
-        "speaker_name_accuracy",
-        "share of (segment, entity) pairs with a named mention whose translation has an accepted English name",
-        family_builder("entity_names", ("correct", "total"), ratio(0, 1), count_details),
-        (("match", "casefold_substring"), ("mentions", "named")),
-    ),
-    MetricSpec(
-        "quote_mark_preservation",
-        "share of segments with a direct or mixed gold quote whose translation keeps a quotation-mark pair",
-        family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
-        (("marks", "“”|\"\""), ("inside", "latin"), ("types", "direct,mixed")),
-    ),
-)
+            optional=True,
+            row_fields=_recorded_signature("quote_chrf++"),
+        ),
+        MetricSpec(
+            "speaker_name_accuracy",
+            "share of (segment, entity) pairs with a named mention whose translation has an accepted English name",
+            family_builder("entity_names", ("correct", "total"), ratio(0, 1), count_details),
+            (("match", "casefold_substring"), ("mentions", "named")),
+        ),
+        MetricSpec(
+            "quote_mark_preservation",
+            "share of segments with a direct or mixed gold quote whose translation keeps a quotation-mark pair",
+            family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
+            (("marks", "“”|\"\""), ("inside", "latin"), ("types", "direct,mixed")),
+        ),
+    )
+
+
+SPECS = translation_specs()
 """The translation metrics, main one (chrF++) first."""
