@@ -277,8 +277,9 @@ def test_non_utf8_bytes(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read file"):
+    with pytest.raises(InputError) as info:
         read_submission(tmp_path / "nope.jsonl", corpus=CORPUS)
+    assert str(info.value) == f"{tmp_path / 'nope.jsonl'}: cannot read file: No such file or directory"
 
 
 def test_utf8_bom_is_accepted():
@@ -727,3 +728,17 @@ def test_an_ambiguous_name_never_falls_through_to_a_looser_step():
     assert resolve_speaker("Smith", doc=doc) is None
     assert resolve_speaker("Smith", doc=doc, source=Span(10, 14)) == "b"
     assert resolve_speaker("John Smith Senior", doc=doc) == "c"
+
+
+def test_content_text_is_aligned_near_the_given_cue_and_parts_follow_each_other():
+    # «روسيا والولايات المتحدة» occurs 7 times (offsets 146 … 4833): a cue given as
+    # offsets at 3040 picks the occurrence at 3048, not the first one.
+    first = "روسيا والولايات المتحدة"
+    assert [m.start() for m in re.finditer(first, TEXT)][:4] == [146, 828, 2046, 3048]
+    pred = parse(quote(content_text=first, cue=[3040, 3044], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content[0].start == 3048
+    # Parts: «وكجزء من ذلك،» (at 1223 and 4458) near the cue at 4450, then
+    # «في أقرب وقت» (at 1293 and 4936) near where the first part ended.
+    assert [m.start() for m in re.finditer("في أقرب وقت", TEXT)] == [1293, 4936]
+    pred = parse(quote(content_text=["وكجزء من ذلك،", "في أقرب وقت"], cue=[4450, 4455], speaker=None))[DOC_ID]
+    assert [c.start for c in pred.quotes[0].content] == [4458, 4936]
