@@ -29,7 +29,7 @@ EDGES = st.dictionaries(st.tuples(st.integers(0, 4), st.integers(0, 4)),
                         st.one_of(st.integers(1, 9), st.integers(2**60, 2**70)), max_size=12)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(EDGES)
 def test_matching_is_one_to_one_and_of_maximum_weight(edges):
     pairs = max_weight_matching(edges)

@@ -104,7 +104,7 @@ def test_quote_marks_field_round_trips():
 TEXT = st.text(alphabet=st.sampled_from('ab:|[]\\“” '), max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab|:[]\\"), min_size=1, max_size=6),
        st.lists(st.tuples(TEXT.filter(bool), TEXT), max_size=4, unique_by=lambda kv: kv[0]))
 def test_any_signature_round_trips(metric, fields):

@@ -134,7 +134,7 @@ LABEL = st.sampled_from(LABELS)
 PRED = st.sampled_from((*LABELS, None))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.tuples(LABEL, PRED, st.sampled_from("abc")), max_size=25))
 def test_f_avg_equals_eval_pl_on_every_input(items):
     gold, pred, targets = ([x[k] for x in items] for k in range(3))
