@@ -40,7 +40,8 @@ import evaluate
 import numpy as np
 
 from benchmark.gold.schema import Span
-from benchmark.scoring.signature import package_version
+from benchmark.scoring.result import warn_undefined
+from benchmark.scoring.signature import Signature, package_version
 from benchmark.scoring.spans import SCHEMES, STAT_KEYS, SpanSet, align, categories, prf, span_item_stats
 
 _DESCRIPTION = (
@@ -102,8 +103,10 @@ class QuoteSpans(evaluate.Metric):
             total += span_item_stats(gold, pred, scheme=scheme, item_starts=[0], matches=matches).sum(axis=0)
         p, r, f = prf(total)
         out = {k: (None if np.isnan(v[0]) else float(v[0])) for k, v in (("precision", p), ("recall", r), ("f1", f))}
+        warn_undefined("quote_spans", [k for k in ("precision", "recall", "f1") if out[k] is None])
         out.update(categories(total, scheme))
-        # The same settings string as the harness's metrics, minus the bootstrap and gold fields.
-        out["signature"] = "|".join([f"quote_spans|scheme:{scheme}|level:char|norm:none",
-                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "numpy"))])
+        # The same settings as the harness's metrics, minus the bootstrap and gold fields.
+        fields = (("scheme", scheme), ("level", "char"), ("norm", "none"),
+                  *((pkg, package_version(pkg)) for pkg in ("benchmark", "numpy")))
+        out["signature"] = Signature("quote_spans", fields).format()
         return out

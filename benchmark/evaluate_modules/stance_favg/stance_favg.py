@@ -28,7 +28,7 @@ Examples
 import datasets
 import evaluate
 
-from benchmark.scoring.signature import package_version
+from benchmark.scoring.signature import Signature, package_version
 from benchmark.scoring.stance import stance_scores
 
 _DESCRIPTION = "SemEval-2016 stance F_avg = (F_FAVOR + F_AGAINST)/2, StanceEval per-target F_avg and 3-class macro F1."
@@ -72,6 +72,7 @@ class StanceFavg(evaluate.Metric):
 
     def _compute(self, predictions, references, targets=None):
         out = stance_scores(gold=list(references), pred=[p or None for p in predictions], targets=targets)
-        out["signature"] = "|".join(["stance_f_avg|labels:FAVOR,AGAINST,NONE|missing:wrong|undef:zero",
-                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "numpy"))])
+        fields = (("labels", "FAVOR,AGAINST,NONE"), ("missing", "wrong"), ("undef", "zero"),
+                  *((pkg, package_version(pkg)) for pkg in ("benchmark", "numpy")))
+        out["signature"] = Signature("stance_f_avg", fields).format()
         return out
