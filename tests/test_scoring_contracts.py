@@ -228,3 +228,36 @@ def test_token_cover_edges():
     assert units((Span(2, 3),), level="token", tokens=tokens) == ()
     assert units((Span(0, 1), Span(4, 5)), level="token", tokens=tokens) == ((0, 2),)  # adjacent tokens merge
     assert units((Span(0, 2), Span(1, 3), Span(7, 9))) == ((0, 3), (7, 9))
+
+
+def test_translation_signatures_name_the_packages_that_computed_them():
+    doc = make_document()
+    rows = [{**r, "doc_id": "d"} for r in translation_rows(doc, [PredTranslation("s1", "x")])]
+    specs = {s.name: s for s in translation_specs()}
+    for name in ("chrf++", "chrf", "bleu", "ter"):
+        sig = parse_signature(score_metric(specs[name], rows, gold_sha256=SHA, n_resamples=5, seed=1).signature)
+        assert sig["metric"] == name and sig["scale"] == "0-100"
+        assert (sig["numpy"], sig["sacrebleu"]) == (package_version("numpy"), package_version("sacrebleu"))
+        assert sig["sacrebleu_sig"] == rows[0]["sacrebleu"][name]
+    names = parse_signature(score_metric(specs["speaker_name_accuracy"], rows, gold_sha256=SHA, n_resamples=5,
+                                         seed=1).signature)
+    assert (names["match"], names["mentions"]) == ("casefold_substring", "named") and "sacrebleu" not in names
+    quote_rows = [{**r, "doc_id": "d"} for r in translation_rows(
+        doc, [PredTranslation(None, doc.quotes[0].translation_en, quote_id="q1")])]
+    quote = parse_signature(score_metric(specs["quote_chrf++"], quote_rows, gold_sha256=SHA, n_resamples=5,
+                                         seed=1).signature)
+    assert (quote["ref"], quote["hyp"], quote["sacrebleu_sig"]) == (
+        "quote.translation_en", "quote_translations", quote_rows[-1]["sacrebleu"]["quote_chrf++"])
+
+
+def test_translation_values_use_their_own_family():
+    doc = make_document()
+    preds = [PredTranslation(s.id, s.translation_en) for s in doc.segments]
+    rows = [{**r, "doc_id": "d"} for r in translation_rows(doc, preds)]
+    values = {s.name: score_metric(s, rows, gold_sha256=SHA, n_resamples=5, seed=1).value
+              for s in translation_specs() if not s.optional}
+    # References as hypotheses: chrF and chrF++ 100, TER 0, BLEU 100 up to exp/log rounding.
+    assert (values["chrf++"], values["chrf"], values["ter"]) == (100.0, 100.0, 0.0)
+    assert values["bleu"] == pytest.approx(100.0)
+    # names: s1 lavrov, s2 lavrov, s3 ushakov, s4 us + russia, s5 bruce — all in the references
+    assert values["speaker_name_accuracy"] == 1.0 and values["quote_mark_preservation"] == 1.0

@@ -241,3 +241,40 @@ def test_unknown_label_raises_input_error_naming_the_field():
         stance_scores(gold=["FAVOR"], pred=["FAVOR"], targets=["a", "b"])
     with pytest.raises(InputError, match="gold and pred lengths differ: 1 vs 0"):
         stance_scores(gold=["FAVOR"], pred=[])
+
+
+def test_spec_names_signature_fields_and_packages():
+    specs = stance_specs()
+    assert [s.name for s in specs] == ["stance_f_avg", "stance_f_avg_per_target", "stance_f_avg_per_target_defined",
+                                       "stance_macro_f1", "stance_accuracy"]
+    labels = (("labels", "FAVOR,AGAINST,NONE"), ("missing", "wrong"))
+    assert [s.signature_fields for s in specs] == [
+        (("avg", "pooled"), *labels, ("undef", "zero")), (("avg", "per_target"), *labels, ("undef", "zero")),
+        (("avg", "per_target"), *labels, ("undef", "skip")), (("avg", "macro3"), *labels, ("undef", "skip")),
+        (("avg", "micro"), *labels, ("undef", "skip"))]
+    assert {s.packages for s in specs} == {("numpy",)} and all(s.higher_is_better for s in specs)
+
+
+def test_official_and_defined_per_target_specs_differ_where_a_target_lacks_a_class():
+    # Target a: FAVOR only, right (official 0.5, defined 1.0); target b: FAVOR and
+    # AGAINST, right (1.0 both).  Means: 0.75 and 1.0.  Batched rows (two resamples).
+    rows = _rows(["FAVOR", "FAVOR", "AGAINST"], ["FAVOR", "FAVOR", "AGAINST"], ["a", "b", "b"])
+    spec = {s.name: s for s in stance_specs()}
+    for name, value in (("stance_f_avg_per_target", 0.75), ("stance_f_avg_per_target_defined", 1.0)):
+        items = spec[name].build(rows)
+        both = np.stack([items.stats.sum(0), items.stats[:1].sum(0)])  # all items; target a alone
+        assert items.aggregate(both).tolist() == [value, 0.5 if name == "stance_f_avg_per_target" else 1.0]
+        assert dict(items.details(items.stats.sum(0)))["f_avg"] == ([0.5, 1.0] if value == 0.75 else [1.0, 1.0])
+
+
+def test_pooled_details_list_the_confusion_and_per_class_values():
+    # FAVOR: TP 1, guessed 2, gold 2; AGAINST: TP 0, guessed 0, gold 1; NONE: TP 0, guessed 1, gold 0.
+    rows = _rows(["FAVOR", "FAVOR", "AGAINST"], ["FAVOR", "NONE", "FAVOR"], ["a", "a", "a"])
+    items = stance_specs()[0].build(rows)
+    details = dict(items.details(items.stats.sum(0)))
+    assert details["confusion"] == [[1, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 0]]
+    assert (details["labels"], details["pred_labels"]) == (LABELS, PRED_LABELS)
+    assert details["support"] == [2, 1, 0] and details["ceiling"] == 1.0
+    assert details["precision"][:1] == [0.5] and np.isnan(details["precision"][1])
+    assert details["recall"] == [0.5, 0.0, pytest.approx(float("nan"), nan_ok=True)]
+    assert details["f1"][:2] == [0.5, 0.0]

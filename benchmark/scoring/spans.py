@@ -348,7 +348,7 @@ def span_metric_specs(
                 k = ("precision", "recall", "f1").index(stat)  # position in prf()'s output
                 specs.append(MetricSpec(
                     f"{base}_{stat}.{scheme}.{level}{suffix}",
-                    f"{what} {stat} ({scheme} scheme, {level} level{suffix.replace('.', ', ')})",
+                    f"{what} {stat} ({scheme} scheme, {level} level{suffix.replace('.', ', ')})",  # pragma: no mutate
                     family_builder(f"{family}.{level}.{scheme}{suffix}", STAT_KEYS, _prf_aggregate(k),
                                    _category_details(scheme)),
                     (("scheme", scheme), ("level", level), ("norm", "none"), *extra),
