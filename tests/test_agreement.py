@@ -143,6 +143,7 @@ def test_a_document_missing_from_b_counts_as_unannotated_and_the_table_formats_e
     agr = compute_agreement(Corpus((a, a2), (), ""), Corpus((b,), (), ""))
     assert agr["n_documents"] == 2 and agr["documents"]["d2"]["mentions_b"] == 0
     assert (agr["mentions_a"], agr["mentions_b"], agr["quotes_matched"]) == (14, 6, 5)
+    assert agreement_table(agr).endswith(" |\n") and not agreement_table(agr).endswith("\n\n")
     table = agreement_table(agr).splitlines()
     assert table[:2] == ["| layer / measure | value |", "|---|---|"]
     assert "| Mentions (A / B) | 14 / 6 |" in table

@@ -138,6 +138,8 @@ def test_span_metric_specs_names_families_fields_and_values():
     assert dict(details) == {"COR": 0, "INC": 0, "PAR": 2, "MIS": 2, "SPU": 0, "POS": 4, "ACT": 2}
     with pytest.raises(ConfigError, match="unknown scheme 'fuzzy'"):
         span_metric_specs("x", "f", "x", schemes=("fuzzy",))
+    two = span_metric_specs("c", "c", "c", schemes=("exact",), levels=("char",), extra=(("a", "1"), ("b", "2")))
+    assert two[0].name == "c_f1.exact.char.1.2" and two[0].help == "c f1 (exact scheme, char level, 1, 2)"
 
 
 # --------------------------------------------------------------- stance rows
@@ -153,6 +155,11 @@ def test_stance_rows_and_their_errors():
         stance_rows(doc, [PredStance("q1", "mars", "FAVOR")])
     with pytest.raises(InputError, match=r"stance\[q1,riyadh_talks\]\.label: unknown stance label 'PRO'"):
         stance_rows(doc, [PredStance("q1", "riyadh_talks", "PRO")])
+    import dataclasses
+
+    bad_gold = dataclasses.replace(doc, stances=(dataclasses.replace(doc.stances[0], label="PRO"),))
+    with pytest.raises(InputError, match=r"^stances\[st1\]\.label: unknown stance label 'PRO'"):
+        stance_rows(bad_gold, [])
 
 
 # --------------------------------------------------------------- translation rows and specs
@@ -184,14 +191,19 @@ def test_translation_specs_copy_the_recorded_signature_whole():
                            "quote_mark_preservation"]
     assert (specs["ter"].higher_is_better, specs["bleu"].higher_is_better, specs["quote_chrf++"].optional) == (
         False, True, True)
+    quote_rows = [{**r, "doc_id": "d"} for r in translation_rows(
+        doc, [PredTranslation(None, "y", quote_id="q2")]) if r["unit"] == "quote"]
+    rows_all = rows + quote_rows + [{"doc_id": "d", "item": "no-stats"}]  # quote rows record only quote_chrf++
+    assert specs["chrf++"].row_fields(rows_all) == specs["chrf++"].row_fields(rows)
     fields = specs["chrf++"].row_fields(rows)
     assert fields == (("sacrebleu_sig", rows[0]["sacrebleu"]["chrf++"]), ("scale", "0-100"))
     assert specs["chrf++"].row_fields([]) == (("sacrebleu_sig", "none"), ("scale", "0-100"))
     r = score_metric(specs["chrf++"], rows, gold_sha256=SHA, n_resamples=10, seed=1)
     assert parse_signature(r.signature)["sacrebleu_sig"] == rows[0]["sacrebleu"]["chrf++"]
     other = [dict(rows[0], sacrebleu={**rows[0]["sacrebleu"], "chrf++": "chrF2++|nrefs:2"}), *rows[1:]]
-    with pytest.raises(InputError, match="rows record 2 different sacrebleu signatures for chrf\\+\\+"):
+    with pytest.raises(InputError) as info:
         specs["chrf++"].row_fields(other)
+    assert str(info.value).startswith("sacrebleu: rows record 2 different sacrebleu signatures for chrf++: ")
     marks = parse_signature(score_metric(specs["quote_mark_preservation"], rows, gold_sha256=SHA, n_resamples=5,
                                          seed=1).signature)
     assert marks["marks"] == '“”|""'

@@ -232,15 +232,34 @@ def test_defined_values_do_not_warn():
         stance_scores(gold=["FAVOR", "AGAINST", "NONE"], pred=["FAVOR", "AGAINST", "NONE"], targets=["a"] * 3)
 
 
-def test_unknown_label_raises_input_error_naming_the_field():
-    with pytest.raises(InputError, match=r"pred\[1\]: unknown stance label 'PRO'"):
-        stance_scores(gold=["FAVOR", "NONE"], pred=["FAVOR", "PRO"])
-    with pytest.raises(InputError, match=r"gold\[0\]: unknown stance label 'favor'"):
-        stance_scores(gold=["favor"], pred=["FAVOR"])
-    with pytest.raises(InputError, match="gold and targets lengths differ: 1 vs 2"):
-        stance_scores(gold=["FAVOR"], pred=["FAVOR"], targets=["a", "b"])
-    with pytest.raises(InputError, match="gold and pred lengths differ: 1 vs 0"):
-        stance_scores(gold=["FAVOR"], pred=[])
+@pytest.mark.parametrize("kwargs,message", [
+    ({"gold": ["FAVOR", "NONE"], "pred": ["FAVOR", "PRO"]},
+     "pred[1]: unknown stance label 'PRO'; expected one of FAVOR, AGAINST, NONE"),
+    ({"gold": ["favor"], "pred": ["FAVOR"]}, "gold[0]: unknown stance label 'favor'; expected one of FAVOR, AGAINST, NONE"),
+    ({"gold": ["FAVOR"], "pred": ["FAVOR"], "targets": ["a", "b"]}, "targets: gold and targets lengths differ: 1 vs 2"),
+    ({"gold": ["FAVOR"], "pred": []}, "pred: gold and pred lengths differ: 1 vs 0"),
+])
+def test_bad_input_raises_input_error_naming_the_field(kwargs, message):
+    with pytest.raises(InputError) as info:
+        stance_scores(**kwargs)
+    assert str(info.value) == message
+
+
+def test_the_warning_names_the_entry_point_and_every_undefined_value():
+    # One NONE item, not predicted: nothing is guessed (every precision 0/0),
+    # FAVOR and AGAINST have no gold (recall and F 0/0); NONE's F is 2·0/(0 + 1) = 0,
+    # so macro F1 = 0 over the one defined class; target b has no defined F_avg.
+    with pytest.warns(UndefinedMetricWarning) as caught:
+        out = stance_scores(gold=["NONE"], pred=[None], targets=["b"])
+    (w,) = caught
+    assert str(w.message) == ("stance_scores: f_avg_per_target_defined, precision[FAVOR], precision[AGAINST], "
+                              "precision[NONE], recall[FAVOR], recall[AGAINST], f1[FAVOR], f1[AGAINST], "
+                              "per_target_defined[b] undefined (zero denominator); reported as None")
+    assert out["support"] == [0, 0, 1] and (out["accuracy"], out["macro_f1"]) == (0.0, 0.0)
+    # No item at all: every ratio is 0/0 (F_avg itself is eval.pl's 0).
+    with pytest.warns(UndefinedMetricWarning, match=r"^stance_scores: macro_f1, accuracy, f_avg_per_target, "
+                                                    r"f_avg_per_target_defined, precision\[FAVOR\]"):
+        assert stance_scores(gold=[], pred=[], targets=[])["f_avg"] == 0.0
 
 
 def test_spec_names_signature_fields_and_packages():

@@ -33,6 +33,7 @@ from benchmark.gold.segmentation import split_segments
 from benchmark.submission.reader import (
     SCHEMA_PATH,
     parse_submission_lines,
+    submission_line,
     read_submission,
     resolve_speaker,
     submission_to_json,
@@ -234,6 +235,17 @@ ERRORS = [
      {**D, "alignments": [{"field": "f", "query": "q", "method": "guess", "score": 1, "span": None}]},
      "alignments[0].method",
      'expected one of ["offsets", "exact", "normalized", "fuzzy", "unaligned"], got string "guess"'),
+    ("alignment-span-past-end",
+     {**D, "alignments": [{"field": "f", "query": "q", "method": "exact", "score": 100, "span": [1, N + 1]}]},
+     "alignments[0].span", f"offset {N + 1} is past the end of the text"),
+    ("duplicate-quote-translation",
+     {**D, "translations": [{"quote_id": "q01", "text": "a"}, {"segment_id": "s01", "text": "c"},
+                            {"quote_id": "q01", "text": "b"}]},
+     "translations[1]", "duplicate quote_id='q01': already given in translations[0]"),
+    ("mention-half-null", {**D, "speakers": [{"start": 3, "end": None}]}, "speakers[0]",
+     "expected start and end both offsets or both null (an unaligned mention), got start=3, end=null"),
+    ("mention-past-end", {**D, "speakers": [{"start": 3, "end": N + 1}]}, "speakers[0]",
+     f"offset {N + 1} is past the end of the text"),
 ]
 
 
@@ -742,3 +754,56 @@ def test_content_text_is_aligned_near_the_given_cue_and_parts_follow_each_other(
     assert [m.start() for m in re.finditer("في أقرب وقت", TEXT)] == [1293, 4936]
     pred = parse(quote(content_text=["وكجزء من ذلك،", "في أقرب وقت"], cue=[4450, 4455], speaker=None))[DOC_ID]
     assert [c.start for c in pred.quotes[0].content] == [4458, 4936]
+
+
+def test_carried_alignments_are_not_counted_as_offsets(tmp_path):
+    # A written file carries its alignment records; their spans are read back
+    # but are not spans the file gives as offsets.
+    obj = {**D, "quotes": [{"content": [[Q01.start, Q01.end]], "speaker": None}],
+           "alignments": [{"field": "quotes[0].content_text", "query": "x", "method": "exact", "score": 100.0,
+                           "span": [Q01.start, Q01.end]}]}
+    path = tmp_path / "p.jsonl"
+    path.write_text(line(obj) + "\n", encoding="utf-8")
+    (doc,) = validate_file(path, corpus=CORPUS).docs
+    assert doc.offsets == 1
+    assert parse(obj)[DOC_ID].alignments[0].span == Span(Q01.start, Q01.end)
+
+
+def test_repeated_content_text_takes_successive_occurrences_and_parts_are_recorded():
+    # «روسيا والولايات المتحدة» starts at 146, 828, …: two quotes with that same
+    # text take the first two occurrences, not the first one twice.
+    first = "روسيا والولايات المتحدة"
+    pred = parse({**D, "quotes": [{"content_text": first, "speaker": None},
+                                   {"content_text": first, "speaker": None}]})[DOC_ID]
+    assert [q.content[0].start for q in pred.quotes] == [146, 828]
+    pred = parse(quote(content_text=[Q01.text[:12], Q01.text[8:20]], speaker=None))[DOC_ID]
+    assert [a.field for a in pred.alignments] == ["quotes[0].content_text[0]", "quotes[0].content_text[1]"]
+    assert pred.quotes[0].content[0].text == Q01.text[:20]  # the merged span keeps its surface text
+
+
+def test_written_lines_keep_arabic_text_readable():
+    pred = parse(quote(content=[[Q01.start, Q01.end]], speaker="لافروف"))[DOC_ID]
+    text = submission_line(pred)
+    assert "لافروف" in text and "\\u" not in text
+
+
+def test_write_refuses_duplicates_naming_the_file(tmp_path):
+    pred = parse(D)[DOC_ID]
+    with pytest.raises(InputError) as info:
+        write_submission([pred, pred], tmp_path / "out.jsonl")
+    assert str(info.value) == (f"{tmp_path / 'out.jsonl'}: duplicate doc_id {DOC_ID!r}: "
+                               "expected one prediction per document")
+
+
+def test_read_submission_names_the_file_and_passes_the_threshold(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(line({**D, "bogus": 1}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_submission(path, corpus=CORPUS)
+    assert str(info.value).startswith(f"{path}:1: ")
+    # A one-letter change: the fuzzy tier accepts it at the default threshold, not at 100.
+    phrase = "الخطوات الأولى نحو تطبيع العلاقات"
+    path.write_text(line(quote(content_text=phrase.replace("تطبيع", "تطبيغ"), speaker=None)) + "\n",
+                    encoding="utf-8")
+    assert read_submission(path, corpus=CORPUS)[DOC_ID].quotes[0].aligned
+    assert not read_submission(path, corpus=CORPUS, fuzzy_threshold=100)[DOC_ID].quotes[0].aligned
