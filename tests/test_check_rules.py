@@ -189,3 +189,16 @@ def test_duplicate_target_ids_and_documents_are_problems(tmp_path):
     found = [str(p) for p in check_data(tmp_path)]
     assert found == [f"{tmp_path / 'targets.json'}: targets[{len(targets)}].id: duplicate id {targets[0]['id']!r}",
                      f"{tmp_path / 'gold' / 'b.json'}: doc_id: duplicate document id '000_d60cf795c66ab44c'"]
+
+
+def test_load_checked_corpus_reads_the_default_gold_and_refuses_a_broken_one(tmp_path):
+    from benchmark.errors import GoldDataError
+    from benchmark.gold.check import load_checked_corpus
+
+    assert [d.doc_id for d in load_checked_corpus().documents] == ["000_d60cf795c66ab44c"]
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "targets.json").write_text('[{"id": "t", "description_en": "x", "description_ar": "س"}]',
+                                           encoding="utf-8")
+    with pytest.raises(GoldDataError, match=r"the gold data fails check-data \(1 problem\(s\)\); first: .*"
+                                            r"no \*\.json documents found; see `python -m benchmark check-data"):
+        load_checked_corpus(tmp_path)

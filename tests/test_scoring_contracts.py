@@ -273,3 +273,38 @@ def test_translation_values_use_their_own_family():
     assert values["bleu"] == pytest.approx(100.0)
     # names: s1 lavrov, s2 lavrov, s3 ushakov, s4 us + russia, s5 bruce — all in the references
     assert values["speaker_name_accuracy"] == 1.0 and values["quote_mark_preservation"] == 1.0
+
+
+def test_translation_rows_count_names_and_quotes_inside_their_own_segment():
+    from benchmark.gold.schema import Document, Entity, Mention, Quote, Segment
+
+    # Two segments; each starts with a named mention and holds a direct quote that starts it.
+    text = "لافروف “نعم” قال.\nروبيو “لا” قال."
+    s2 = text.index("روبيو")
+    segs = (Segment("s1", Span(0, s2 - 1, text[:s2 - 1]), "body", 0, "Lavrov “yes” said."),
+            Segment("s2", Span(s2, len(text), text[s2:]), "body", 1, "Rubio “no” said."))
+    doc = Document("d", text, "", (), (Entity("lavrov", "PER", "لافروف", "Lavrov"),
+                                       Entity("rubio", "PER", "روبيو", "Rubio")),
+                   (Mention("m1", "lavrov", Span(0, 6, "لافروف"), "named"),
+                    Mention("m2", "rubio", Span(s2, s2 + 5, "روبيو"), "named")),
+                   (Quote("q1", (Span(8, 11, "نعم"),), None, None, "lavrov", "direct", None, "yes"),
+                    Quote("q2", (Span(s2 + 7, s2 + 9, "لا"),), None, None, "rubio", "direct", None, "no")),
+                   (), segs)
+    rows = translation_rows(doc, [PredTranslation("s1", "Lavrov said “yes”."), PredTranslation("s2", "Rubio")])
+    assert [r["unit"] for r in rows] == ["segment", "segment"]
+    # each segment holds exactly one named entity and one direct quote
+    assert [r["stats"]["entity_names"] for r in rows] == [{"correct": 1, "total": 1}, {"correct": 1, "total": 1}]
+    assert [r["stats"]["quote_marks"] for r in rows] == [{"correct": 1, "total": 1}, {"correct": 0, "total": 1}]
+    # a quote left untranslated is scored as an empty hypothesis
+    rows = translation_rows(doc, [PredTranslation(None, "yes", quote_id="q1")])
+    from benchmark.scoring.translation import segment_statistics
+
+    empty, _ = segment_statistics("chrf++", hypotheses=[""], references=[("no",)])
+    assert rows[-1]["item"] == "q2" and rows[-1]["stats"]["quote_chrf++"] == empty[0].tolist()
+
+
+def test_task_result_lookup_names_the_task():
+    from benchmark.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="Unknown stance metric 'f'"):
+        TaskResult("stance", (MetricResult("f1", 1.0, None, None, "s", 1),), ()).metric("f")

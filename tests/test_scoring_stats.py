@@ -233,3 +233,30 @@ def test_p_values_equal_sacrebleus(name, metric, test_type):
     # threshold, at most one or two of them; ties (counted here) have no
     # weight for these near-continuous scores.
     assert ours.p_value == pytest.approx(theirs.p_value, abs=2 / (n + 1))
+
+
+def test_results_name_their_method_and_settings_and_default_to_sacrebleus():
+    a, b = _coins(30, 1), _coins(30, 2)
+    bs = paired_bootstrap(a, b, accuracy)
+    ar = approximate_randomization(a, b, accuracy, n_trials=50, seed=3)
+    assert (bs.method, bs.n_samples, bs.seed) == ("paired_bootstrap", 1000, 12345)
+    assert (ar.method, ar.n_samples, ar.seed) == ("approximate_randomization", 50, 3)
+    assert (ar.score_a, ar.score_b) == (a[:, 0].mean(), b[:, 0].mean())
+    assert approximate_randomization(a, b, accuracy).n_samples == 10000
+
+
+def test_bootstrap_counts_only_strictly_larger_differences():
+    """a = (1, 1), b = (0, 1): a resample scores |Δ| = 1 (item 1 twice), 1/2 or
+    0 (item 2 twice).  When it draws item 1 twice exactly as often as item 2
+    twice, the mean |Δ| is exactly 1/2, the centred values are exactly
+    1/2, 0, −1/2, and the observed |Δ| = 1/2 ties the first: sacrebleu's strict
+    count leaves ties out, so p = (0 + 1)/(B + 1)."""
+    a, b = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([[0.0, 1.0], [1.0, 1.0]])
+    for seed in range(200):
+        draws = np.random.default_rng(seed).choice(2, size=(20, 2), replace=True)
+        firsts = (draws == 0).sum(axis=1)
+        if np.sum(firsts == 2) == np.sum(firsts == 0) > 0:
+            break
+    else:
+        pytest.fail("no seed below 200 draws the two extremes equally often")
+    assert paired_bootstrap(a, b, accuracy, n_resamples=20, seed=seed).p_value == 1 / 21

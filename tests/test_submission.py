@@ -807,3 +807,19 @@ def test_read_submission_names_the_file_and_passes_the_threshold(tmp_path):
                     encoding="utf-8")
     assert read_submission(path, corpus=CORPUS)[DOC_ID].quotes[0].aligned
     assert not read_submission(path, corpus=CORPUS, fuzzy_threshold=100)[DOC_ID].quotes[0].aligned
+
+
+def test_a_source_span_picks_the_entity_of_its_best_overlapping_mention():
+    # «سميث» of a covers the source entirely (overlap/union 1); a's second mention
+    # overlaps only a little; b's mention in between overlaps half.
+    text = "سميث ثم سميث جونز ثم سميث"
+    doc = Document("d", text, "", (), (Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "جونز", "Jones")), (
+        Mention("m1", "a", Span(8, 12, "سميث"), "named"), Mention("m2", "b", Span(8, 17, "سميث جونز"), "named"),
+        Mention("m3", "a", Span(0, 9, text[:9]), "named")), (), (), ())
+    # source [8, 12): m1 4/4 = 1, m2 4/9, m3 1/12 → a (its best mention, not its last one)
+    assert resolve_speaker(None, doc=doc, source=Span(8, 12)) == "a"
+    tie = Document("d", text, "", (), doc.entities, (
+        Mention("m1", "a", Span(0, 4, "سميث"), "named"), Mention("m2", "b", Span(13, 17, "جونز"), "named")),
+        (), (), ())
+    # source [2, 15) overlaps each by 2 of a union of 13: a tie, so no speaker
+    assert resolve_speaker(None, doc=tie, source=Span(2, 15)) is None

@@ -224,8 +224,8 @@ def approximate_randomization(
     diff = stats_a - stats_b
     total_a, total_b = stats_a.sum(axis=0), stats_b.sum(axis=0)
     block = max(1, _BLOCK_CELLS // max(1, n))
-    scores_a = np.empty(n_trials)
-    scores_b = np.empty(n_trials)
+    scores_a = np.full(n_trials, np.nan)  # NaN, never stale memory, if a block were skipped
+    scores_b = np.full(n_trials, np.nan)
     for lo in range(0, n_trials, block):
         moved = swap[lo : lo + block].astype(float) @ diff
         scores_a[lo : lo + block] = aggregate(total_b + moved)
