@@ -154,3 +154,63 @@ def test_a_document_missing_from_b_counts_as_unannotated_and_the_table_formats_e
     assert f"| Cohen's kappa, quote type | {kappa:.3f} |" in table
     none = agreement_table({**agr, "speaker_agreement": None})
     assert "| Speaker agreement (matched quotes) | n/a (undefined) |" in none
+
+
+def test_pooling_prefixes_ids_and_shifts_every_span_past_the_previous_text():
+    import dataclasses
+
+    from benchmark.scoring.agreement import _pooled
+
+    a, _ = _pass_b()
+    nested = dataclasses.replace(a.quotes[1], nested_in="q1")
+    d1 = dataclasses.replace(a, doc_id="x", quotes=(a.quotes[0], nested, *a.quotes[2:]),
+                             stances=(dataclasses.replace(a.stances[0], evidence=a.quotes[0].cue),))
+    d2 = dataclasses.replace(a, doc_id="y")
+    pooled = _pooled([d1, d2])
+    off = len(a.text) + 1  # the second document starts one past the first text's end
+    assert (pooled.doc_id, pooled.text, pooled.segments) == ("pooled", "", ())
+    assert [e.id for e in pooled.entities][:2] == ["x/lavrov", "x/ushakov"] and pooled.entities[5].id == "y/lavrov"
+    m, m2 = pooled.mentions[0], pooled.mentions[len(a.mentions)]
+    assert (m.id, m.entity, m.kind, m.span) == ("x/m1", "x/lavrov", "named", a.mentions[0].span)
+    assert (m2.id, m2.span.start, m2.span.end, m2.span.text) == (
+        "y/m1", a.mentions[0].span.start + off, a.mentions[0].span.end + off, a.mentions[0].span.text)
+    q, q2 = pooled.quotes[1], pooled.quotes[len(a.quotes) + 1]
+    assert (q.id, q.speaker, q.nested_in, q.type) == ("x/q2", "x/lavrov", "x/q1", "indirect")
+    assert q2.nested_in is None and q2.cue.start == a.quotes[1].cue.start + off
+    assert q2.source.start == a.quotes[1].source.start + off and q2.content[0].start == a.quotes[1].content[0].start + off
+    s1, s2 = pooled.stances[0], pooled.stances[1]
+    assert (s1.id, s1.quote, s1.holder, s1.target, s1.label, s1.evidence) == (
+        "x/st1", "x/q1", "x/lavrov", "riyadh_talks", "FAVOR", a.quotes[0].cue)
+    assert (s2.id, s2.evidence) == ("y/st1", None) and len(pooled.stances) == 1 + len(a.stances)
+
+
+def test_entity_votes_count_each_shared_mention():
+    import dataclasses
+
+    from benchmark.scoring.agreement import entity_map
+
+    a, _ = _pass_b()
+    # B's entity "e" has two mentions on ushakov's spans… after adding a second
+    # ushakov mention to A, and one on lavrov's: ushakov wins by 2 votes to 1.
+    extra = dataclasses.replace(a.mentions[2], id="m8", span=a.mentions[5].span)  # A: ushakov also at «بروس»
+    a2 = dataclasses.replace(a, mentions=(a.mentions[0], a.mentions[2], extra))
+    b = dataclasses.replace(a2, entities=a2.entities + (dataclasses.replace(a2.entities[0], id="e"),),
+                            mentions=tuple(dataclasses.replace(m, entity="e") for m in a2.mentions))
+    assert entity_map(a2, b)["e"] == "ushakov"
+
+
+def test_labels_break_ties_between_identical_quotes_and_one_sided_stances_score_zero():
+    import dataclasses
+
+    from benchmark.scoring.agreement import document_agreement
+
+    a, _ = _pass_b()
+    q = a.quotes[2]  # direct
+    b = dataclasses.replace(a, quotes=(dataclasses.replace(q, id="b1", type="indirect"),
+                                       dataclasses.replace(q, id="b2")), stances=())
+    a1 = dataclasses.replace(a, quotes=(q,), stances=a.stances[2:3])
+    agr = document_agreement(a1, b)
+    assert agr["quotes_matched"] == 1 and agr["quote_type_agreement"] == 1.0  # the direct twin is chosen
+    assert agr["stance_pair_f1"] == 0.0  # A has a stance pair, B none: defined, and 0
+    two = dataclasses.replace(a, quotes=a.quotes[1:3])  # indirect, direct: two labels, kappa defined
+    assert document_agreement(two, two)["quote_type_kappa"] == 1.0
