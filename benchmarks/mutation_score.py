@@ -6,8 +6,11 @@
 Reads ``mutmut results --all true`` (run from the repository root, after
 ``mutmut run``) and the mutants judged equivalent by hand in
 ``docs/MUTATION.md`` (one ``- `mutant name`: reason`` line each).  The score
-is ``killed / (mutants - equivalent)``: a surviving, untested or timed-out
-mutant counts against it, an equivalent one is left out.  With
+is ``detected / (mutants - equivalent)``: a mutant is detected when a test
+fails on it (killed) or the tests do not finish in mutmut's time limit
+(timeout: a mutant that loops forever, as Stryker and mutmut count it); a
+surviving or untested one counts against the score, an equivalent one is
+left out.  With
 ``--survivors`` it also lists the survivors that are not judged equivalent.
 Exits 1 when mutants are still unchecked (the run is incomplete).
 """
@@ -53,16 +56,17 @@ def main() -> int:
         print(f"warning: {len(unknown)} mutants listed as equivalent no longer exist, e.g. {unknown[0]}")
     rows: dict[str, Counter] = {}
     for name, st in status.items():
+        st = "killed" if st == "timeout" else st  # detected: the tests never finish on it
         rows.setdefault(module_of(name), Counter())["equivalent" if name in equivalent else st] += 1
     total = Counter()
-    print(f"{'module':42s} {'mutants':>7s} {'killed':>7s} {'equiv.':>7s} {'other':>6s} {'score':>7s}")
+    print(f"{'module':42s} {'mutants':>7s} {'detect.':>7s} {'equiv.':>7s} {'other':>6s} {'score':>7s}")
     for module, c in sorted(rows.items()):
         total += c
         print(_line(module, c))
     print(_line("total", total))
     if args.survivors:
         for name, st in sorted(status.items()):
-            if st != "killed" and name not in equivalent:
+            if st not in ("killed", "timeout") and name not in equivalent:
                 print(f"{st:12s} {name}")
     return 1 if total["not checked"] else 0
 

@@ -728,18 +728,23 @@ def test_adjacent_content_text_parts_stay_separate_and_overlapping_ones_merge():
 
 
 def test_an_ambiguous_name_never_falls_through_to_a_looser_step():
-    # "Smith" is exactly a name of two entities (step 2: ambiguous); step 3
-    # (its words inside a longer name) would pick a third entity.  The result
-    # is "no speaker", unless a source span picks one of the two.
+    # "Smith" is exactly the name of two entities (step 2: two candidates); step 3
+    # (its words inside a longer name) would pick a third entity, c.  The result
+    # is "no speaker", unless a source span picks one of the two — even where it
+    # overlaps c's mention more.
     smith_text = "قال سميث وسميث وجون سميث"
     doc = Document("d", smith_text, "", (), (
-        Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "سميث الابن", "Smith Jr", ("Smith",)),
+        Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "سميث", "Smith"),
         Entity("c", "PER", "جون سميث", "John Smith Senior")), (
-        Mention("m1", "a", Span(4, 8, "سميث"), "named"), Mention("m2", "b", Span(10, 14, "سميث"), "named")),
+        Mention("m1", "a", Span(4, 8, "سميث"), "named"), Mention("m2", "b", Span(10, 14, "سميث"), "named"),
+        Mention("m3", "c", Span(15, 24, "وجون سميث"), "named")),
         (), (), ())
     assert resolve_speaker("Smith", doc=doc) is None
     assert resolve_speaker("Smith", doc=doc, source=Span(10, 14)) == "b"
+    # [12, 24) overlaps b's mention by 2 of 14 and c's by 9 of 12: among a and b, b.
+    assert resolve_speaker("Smith", doc=doc, source=Span(12, 24)) == "b"
     assert resolve_speaker("John Smith Senior", doc=doc) == "c"
+    assert resolve_speaker("Senior John Smith", doc=doc) is None  # same words, another order: no step fits
 
 
 def test_content_text_is_aligned_near_the_given_cue_and_parts_follow_each_other():
@@ -823,3 +828,14 @@ def test_a_source_span_picks_the_entity_of_its_best_overlapping_mention():
         (), (), ())
     # source [2, 15) overlaps each by 2 of a union of 13: a tie, so no speaker
     assert resolve_speaker(None, doc=tie, source=Span(2, 15)) is None
+
+
+def test_strip_norm_and_degenerate_fuzzy_queries():
+    from benchmark.submission.align import _strip_norm, align_text
+
+    assert _strip_norm(' ".ab, ', 0, 7) == (3, 5)
+    assert _strip_norm("...", 0, 3) == (3, 3)  # nothing but punctuation: an empty window
+    assert _strip_norm("ab", 0, 2) == (0, 2)
+    # A query that is only tatweel normalises to nothing: unaligned, score 0.
+    a = align_text("ــــ", TEXT)
+    assert (a.method, a.score, a.span) == ("unaligned", 0.0, None)
