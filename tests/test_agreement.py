@@ -142,6 +142,7 @@ def test_a_document_missing_from_b_counts_as_unannotated_and_the_table_formats_e
     a2 = dataclasses.replace(a, doc_id="d2")
     agr = compute_agreement(Corpus((a, a2), (), ""), Corpus((b,), (), ""))
     assert agr["n_documents"] == 2 and agr["documents"]["d2"]["mentions_b"] == 0
+    assert agr["documents"]["d2"]["stances_b"] == 0 and agr["documents"]["d2"]["quotes_b"] == 0
     assert (agr["mentions_a"], agr["mentions_b"], agr["quotes_matched"]) == (14, 6, 5)
     assert agreement_table(agr).endswith(" |\n") and not agreement_table(agr).endswith("\n\n")
     table = agreement_table(agr).splitlines()
@@ -166,7 +167,10 @@ def test_pooling_prefixes_ids_and_shifts_every_span_past_the_previous_text():
     d1 = dataclasses.replace(a, doc_id="x", quotes=(a.quotes[0], nested, *a.quotes[2:]),
                              stances=(dataclasses.replace(a.stances[0], evidence=a.quotes[0].cue),))
     d2 = dataclasses.replace(a, doc_id="y")
-    pooled = _pooled([d1, d2])
+    pooled = _pooled([d1, d2, dataclasses.replace(a, doc_id="z")])
+    assert (pooled.text_sha256, pooled.metadata) == ("", ())
+    z = pooled.mentions[2 * len(a.mentions)]
+    assert (z.id, z.span.start) == ("z/m1", a.mentions[0].span.start + 2 * (len(a.text) + 1))
     off = len(a.text) + 1  # the second document starts one past the first text's end
     assert (pooled.doc_id, pooled.text, pooled.segments) == ("pooled", "", ())
     assert [e.id for e in pooled.entities][:2] == ["x/lavrov", "x/ushakov"] and pooled.entities[5].id == "y/lavrov"
@@ -181,7 +185,7 @@ def test_pooling_prefixes_ids_and_shifts_every_span_past_the_previous_text():
     s1, s2 = pooled.stances[0], pooled.stances[1]
     assert (s1.id, s1.quote, s1.holder, s1.target, s1.label, s1.evidence) == (
         "x/st1", "x/q1", "x/lavrov", "riyadh_talks", "FAVOR", a.quotes[0].cue)
-    assert (s2.id, s2.evidence) == ("y/st1", None) and len(pooled.stances) == 1 + len(a.stances)
+    assert (s2.id, s2.evidence) == ("y/st1", None) and len(pooled.stances) == 1 + 2 * len(a.stances)
 
 
 def test_entity_votes_count_each_shared_mention():
@@ -205,12 +209,14 @@ def test_labels_break_ties_between_identical_quotes_and_one_sided_stances_score_
     from benchmark.scoring.agreement import document_agreement
 
     a, _ = _pass_b()
-    q = a.quotes[2]  # direct
-    b = dataclasses.replace(a, quotes=(dataclasses.replace(q, id="b1", type="indirect"),
+    q = dataclasses.replace(a.quotes[2], type="indirect")
+    # B's twins differ only in type; the canonical order puts "direct" first, so
+    # only the label tie-break picks the indirect one.
+    b = dataclasses.replace(a, quotes=(dataclasses.replace(q, id="b1", type="direct"),
                                        dataclasses.replace(q, id="b2")), stances=())
     a1 = dataclasses.replace(a, quotes=(q,), stances=a.stances[2:3])
     agr = document_agreement(a1, b)
-    assert agr["quotes_matched"] == 1 and agr["quote_type_agreement"] == 1.0  # the direct twin is chosen
+    assert agr["quotes_matched"] == 1 and agr["quote_type_agreement"] == 1.0  # the indirect twin is chosen
     assert agr["stance_pair_f1"] == 0.0  # A has a stance pair, B none: defined, and 0
     two = dataclasses.replace(a, quotes=a.quotes[1:3])  # indirect, direct: two labels, kappa defined
     assert document_agreement(two, two)["quote_type_kappa"] == 1.0

@@ -82,6 +82,15 @@ def test_surface_text_must_match_the_offsets():
     assert found == ["g.json: mentions[0]: surface text 'لافروفي' does not match the text at [4, 10): 'لافروف'"]
 
 
+def test_the_word_context_is_eight_characters_either_side():
+    text = "قال لافروفي إن"  # position 6 splits «لافروفي»; [0, 14) is the whole text
+    (p,) = check_span(text, Span(6, 11, text[6:11]), "f", "g.json")
+    assert str(p) == f"g.json: f: span start 6 falls inside the word around {text[0:14]!r}"
+    long = "أ" * 20 + " كلمة" + "ب" * 20
+    (p,) = check_span(long, Span(21, 25, long[21:25]), "f", "g.json")  # «كلمة» glued to the ب run
+    assert str(p) == f"g.json: f: span end 25 falls inside the word around {long[17:33]!r}"
+
+
 def test_a_span_may_end_at_the_last_character():
     text = "قال لافروف"
     assert check_span(text, Span(4, 10, "لافروف"), "f", "g.json") == []
@@ -157,7 +166,7 @@ def _doc_cases():
 @pytest.mark.parametrize("name,doc,message", _doc_cases(), ids=[c[0] for c in _doc_cases()])
 def test_document_rules(name, doc, message):
     found = problems(doc)
-    assert len(found) == 1 and message in found[0], found
+    assert len(found) == 1 and found[0].startswith(f"g.json: {message}"), found
 
 
 def test_nesting_in_an_existing_other_quote_is_fine():
@@ -202,3 +211,20 @@ def test_load_checked_corpus_reads_the_default_gold_and_refuses_a_broken_one(tmp
     with pytest.raises(GoldDataError, match=r"the gold data fails check-data \(1 problem\(s\)\); first: .*"
                                             r"no \*\.json documents found; see `python -m benchmark check-data"):
         load_checked_corpus(tmp_path)
+
+
+def test_unreadable_targets_and_documents_are_reported_and_the_rest_still_checked(tmp_path):
+    (tmp_path / "targets.json").write_text("[{", encoding="utf-8")
+    (found,) = check_data(tmp_path)
+    assert str(found).startswith(f"{tmp_path / 'targets.json'}:1: invalid JSON")
+    src = default_data_dir()
+    shutil.copytree(src / "articles", tmp_path / "articles")
+    shutil.copy(src / "targets.json", tmp_path / "targets.json")
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "a.json").write_text('{"schema_version": 1,\n "doc_id": }', encoding="utf-8")
+    obj = json.loads(next((src / "gold").glob("*.json")).read_text(encoding="utf-8"))
+    obj["stances"][0]["label"] = "PRO"
+    (tmp_path / "gold" / "b.json").write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    found = [str(p) for p in check_data(tmp_path)]
+    assert found[0].startswith(f"{tmp_path / 'gold' / 'a.json'}:2: invalid JSON")
+    assert found[1:] == [f"{tmp_path / 'gold' / 'b.json'}: stances[0].label: 'PRO' is not one of FAVOR, AGAINST, NONE"]
