@@ -396,3 +396,17 @@ def test_double_counting_cases_count_each_span_once(gold, pred):
     matches = align(sets(*gold), sets(*pred), scheme="partial")
     total = span_item_stats(sets(*gold), sets(*pred), scheme="partial", item_starts=[0], matches=matches).sum(0)
     assert categories(total, "partial")["ACT"] == len(pred)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_exact_ties_are_broken_by_the_spans_not_by_input_order(scheme):
+    # Gold [0,10) overlaps [0,5) and [5,10) equally on every level: the canonical
+    # order (by units) decides, so both input orders pick the same span.
+    gold = sets((0, 10, "A"))
+    for pred in (sets((5, 10, "A"), (0, 5, "A")), sets((0, 5, "A"), (5, 10, "A"))):
+        (m,) = align(gold, pred, scheme=scheme)
+        assert pred[m.pred].spans == (Span(0, 5),)
+    # and the same for two golds competing for one prediction
+    for golds in (sets((5, 10, "A"), (0, 5, "A")), sets((0, 5, "A"), (5, 10, "A"))):
+        (m,) = align(golds, sets((0, 10, "A")), scheme=scheme)
+        assert golds[m.gold].spans == (Span(0, 5),)
