@@ -308,3 +308,15 @@ def test_task_result_lookup_names_the_task():
 
     with pytest.raises(UnknownNameError, match="Unknown stance metric 'f'"):
         TaskResult("stance", (MetricResult("f1", 1.0, None, None, "s", 1),), ()).metric("f")
+
+
+def test_counts_are_written_as_integers_and_sacrebleu_statistics_as_floats():
+    from benchmark.scoring.stance import stance_specs
+
+    rows = [{"doc_id": "d", "item": "i", "stats": {"stance": {"gold": 0, "pred": 0, "target": "t"}}}]
+    items = stance_specs()[0].build(rows)
+    confusion = dict(items.details(items.stats.sum(0)))["confusion"]
+    assert all(type(x) is int for row in confusion for x in row)  # JSON 1, not 1.0
+    doc = make_document()
+    row = translation_rows(doc, [PredTranslation("s1", "Lavrov")])[0]
+    assert all(type(x) is float for x in row["stats"]["bleu"])  # one numeric type per statistic
