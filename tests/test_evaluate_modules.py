@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from benchmark.gold.schema import Span
-from benchmark.scoring.spans import SpanSet, align, categories, prf, span_item_stats
+from benchmark.scoring.spans import STAT_KEYS, SpanSet, align, categories, prf, span_item_stats
 from benchmark.scoring.stance import LABELS, stance_scores
 
 MODULES = Path(__file__).resolve().parent.parent / "benchmark" / "evaluate_modules"
@@ -68,15 +68,16 @@ def _data(seed: int = 3):
 
 
 def _core_spans(data, scheme, labelled):
-    total = np.zeros(8)
+    total = np.zeros(len(STAT_KEYS))
     for n in range(len(data["gold"])):
         def sets(items, labels):
             return [SpanSet(tuple(Span(s, e) for s, e in spans), (labels[k] or None) if labelled else None)
                     for k, spans in enumerate(items)]
         g = sets(data["gold"][n], data["gold_labels"][n])
         p = sets(data["pred"][n], data["pred_labels"][n])
-        total += span_item_stats(g, p, item_starts=[0], matches=align(g, p)).sum(axis=0)
-    p, r, f = (float(x[0]) for x in prf(total, scheme))
+        matches = align(g, p, scheme=scheme)
+        total += span_item_stats(g, p, scheme=scheme, item_starts=[0], matches=matches).sum(axis=0)
+    p, r, f = (float(x[0]) for x in prf(total))
     return {"precision": p, "recall": r, "f1": f, **categories(total, scheme)}
 
 

@@ -95,8 +95,16 @@ def test_oracle_scores_100_on_every_metric(default_run):
     assert metrics["ranked"] is False
     for task, ms in metrics["tasks"].items():
         for m in ms:
+            if m["name"] == "stance_f_avg_per_target":
+                continue  # below
             perfect = (0.0 if not m["higher_is_better"] else 100.0 if "scale:0-100" in m["signature"] else 1.0)
             assert m["value"] == pytest.approx(perfect), (task, m["name"])
+    # StanceEval's per-target F_avg scores a class absent from a target's gold
+    # as 0 (its official convention), so the gold itself cannot reach 100%:
+    # no target of this article holds both FAVOR and AGAINST; nine hold one of
+    # them (0.5 each) and putin_trump_summit only NONE (0): (9 × 0.5 + 0)/10.
+    (per_target,) = [m for m in metrics["tasks"]["stance"] if m["name"] == "stance_f_avg_per_target"]
+    assert per_target["value"] == per_target["details"]["ceiling"] == 0.45
 
 
 def test_same_config_twice_gives_identical_files(tmp_path):

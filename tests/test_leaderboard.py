@@ -19,7 +19,10 @@ from benchmark.leaderboard import build_leaderboard, write_leaderboard
 from benchmark.leaderboard.collect import read_run
 from benchmark.submission.predictions import PredQuote
 from benchmark.scoring.result import UndefinedMetricWarning
-from test_leaderboard_helpers import GOLD, OLD_GOLD, SYSTEMS, write_all, write_run
+from sacrebleu.metrics import CHRF
+from sacrebleu.significance import PairedTest
+
+from test_leaderboard_helpers import DOC, GOLD, OLD_GOLD, SYSTEMS, write_all, write_run
 
 pytestmark = pytest.mark.filterwarnings("ignore", category=UndefinedMetricWarning)
 
@@ -38,6 +41,23 @@ def lb(runs):
     return build_leaderboard(runs, gold_sha256=GOLD, n_resamples=1000, seed=12345)
 
 
+@pytest.fixture(autouse=True)
+def _default_sacrebleu_seed(monkeypatch):
+    monkeypatch.delenv("SACREBLEU_SEED", raising=False)  # sacrebleu then uses 12345, as the leaderboard
+
+
+def sacrebleu_p_values(metric: str, labels: list[str]) -> dict[str, float]:
+    """sacrebleu's PairedTest p-values (bs, ar) of ``labels[1]`` against ``labels[0]``, seed 12345."""
+    refs = [[s.translation_en for s in DOC.segments]]
+    hyps = [(lb, [t.text for t in SYSTEMS[lb][1].translations]) for lb in labels]
+    out = {}
+    for test_type, n in (("bs", 1000), ("ar", 10000)):
+        _, scores = PairedTest(hyps, {metric: CHRF(word_order=2)}, refs, test_type=test_type, n_samples=n)()
+        (results,) = [v for k, v in scores.items() if k != "System"]
+        out[test_type] = results[1].p_value
+    return out
+
+
 def board(lb, task):
     return next(b for b in lb.boards if b.task == task)
 
@@ -46,16 +66,24 @@ def test_translation_ranking_groups_and_p_values(lb):
     b = board(lb, "translation")
     assert b.main_metric == "chrf++" and b.higher_is_better
     assert [r.label for r in b.rows] == ["strong", "close", "weak"]
-    assert [round(r.value, 2) for r in b.rows] == [94.89, 93.42, 31.25]
+    refs = [s.translation_en for s in DOC.segments]
+    for r in b.rows:  # the values are sacrebleu's corpus chrF++ of each system's translations
+        hyps = [t.text for t in SYSTEMS[r.label][1].translations]
+        assert r.value == pytest.approx(CHRF(word_order=2).corpus_score(hyps, [refs]).score, abs=1e-9)
     # close is 1.5 chrF++ below strong: not significant, so it shares rank 1;
-    # weak is 64 points below: every resample agrees, p = 1/(1000+1).
+    # weak is 64 points below: every resample agrees, p = 1/(1000+1) and 1/(10000+1).
     assert [r.rank for r in b.rows] == [1, 1, 2]
     assert [r.significant for r in b.rows] == [None, False, True]
     close, weak = b.rows[1], b.rows[2]
-    assert close.vs_best.p_bootstrap == pytest.approx(0.1958, abs=1e-4)
-    assert close.vs_best.p_ar == pytest.approx(0.5590, abs=1e-4)  # ties counted (sacrebleu: 0.5587)
-    assert weak.vs_best.p_bootstrap == pytest.approx(1 / 1001)
-    assert weak.vs_best.p_ar == pytest.approx(1 / 10001)
+    # close's p-values are sacrebleu's on the same draws (float32 sums can move
+    # one or two resamples; ties have no weight for chrF++).
+    theirs = sacrebleu_p_values("chrf++", ["strong", "close"])
+    assert close.vs_best.p_bootstrap == pytest.approx(theirs["bs"], abs=2 / 1001)
+    # AR counts ties (>=) where sacrebleu counts only >, so ours is never
+    # smaller; a few of 10,000 shuffles tie exactly on these 60 segments.
+    assert theirs["ar"] <= close.vs_best.p_ar <= theirs["ar"] + 5 / 10001
+    assert weak.vs_best.p_bootstrap == 1 / 1001
+    assert weak.vs_best.p_ar == 1 / 10001
     # Paired scores come from the same rows as the reported values.
     assert close.vs_best.difference == pytest.approx(close.value - b.rows[0].value)
     assert close.vs_best.n_items == 60
@@ -224,7 +252,13 @@ def test_files_links_and_determinism(runs, lb, tmp_path):
     md = first["leaderboard.md"].decode("utf-8")
     weak = next(r for r in tr["rows"] if r["system"] == "weak")["run"]["report"]
     assert weak.endswith("/runs/weak/20250301T120000Z-abcd1234/report.html") and not Path(weak).is_absolute()
-    assert f"| 2 | [weak]({weak}) | 31.2 | [29.8, 32.6] | -63.6 | 0.0010* | 0.0001* | 31.6 | 0.9 | 52.0 |" in md
+    # The Markdown row shows the JSON's numbers (p = 1/1001 and 1/10001: every resample agrees).
+    w = next(r for r in tr["rows"] if r["system"] == "weak")
+    main = w["main"]
+    sec = [f"{w['secondary'][name]:.1f}" for name in tr["secondary_metrics"]]
+    expected = (f"| 2 | [weak]({weak}) | {main['value']:.1f} | [{main['ci_low']:.1f}, {main['ci_high']:.1f}] | "
+                f"{w['vs_best']['difference']:+.1f} | 0.0010* | 0.0001* | {' | '.join(sec)} |")
+    assert expected in md
     assert "1000 resamples and seed 12345" in md and "Not ranked: sanity check." in md
     lines = first["leaderboard.csv"].decode("utf-8").splitlines()
     assert lines[0].startswith("task,rank,system,ranked,main_metric")

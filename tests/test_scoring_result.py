@@ -7,13 +7,15 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmark.errors import UnknownNameError
 from benchmark.scoring.result import (
     MetricResult, MetricSpec, TaskResult, UndefinedMetricWarning, family_builder, paired_item_stats, ratio,
     score_metric,
 )
-from benchmark.scoring.signature import metric_signature, package_version, parse_signature
+from benchmark.scoring.signature import Signature, metric_signature, package_version, parse_signature
 
 ROWS = [
     {"doc_id": "d", "item": "q2", "stats": {"acc": {"correct": 0, "n": 1}}},
@@ -80,11 +82,42 @@ def test_paired_item_stats_zero_fills_items_missing_on_one_side():
 
 
 def test_signature_lists_packages_and_keeps_sacrebleu_signature_whole():
+    sacrebleu_sig = "chrF2++|nrefs:1|case:mixed|version:2.6.0"
     sig = metric_signature(
-        "chrf++", fields=(("sacrebleu_sig", "[chrF2++|nrefs:1|version:2.6.0]"),), n_resamples=1000, seed=12345,
+        "chrf++", fields=(("sacrebleu_sig", sacrebleu_sig),), n_resamples=1000, seed=12345,
         confidence=0.95, gold_sha256="f" * 64, packages=("numpy", "sklearn", "sacrebleu"))
+    assert sig.startswith(r"chrf++|sacrebleu_sig:chrF2++\|nrefs:1\|case:mixed\|version:2.6.0|boot:1000|")
     parsed = parse_signature(sig)
-    assert parsed["sacrebleu_sig"] == "[chrF2++|nrefs:1|version:2.6.0]"
+    assert parsed["sacrebleu_sig"] == sacrebleu_sig
     assert parsed["sacrebleu"] == package_version("sacrebleu")
     assert parsed["sklearn"] == package_version("sklearn") != "none"
     assert parsed["gold"] == "ffffffffffff"
+
+
+def test_quote_marks_field_round_trips():
+    # The field that broke the old unescaped form: its value holds a "|".
+    sig = metric_signature("quote_mark_preservation", fields=(("marks", '“”|""'), ("inside", "latin")),
+                           n_resamples=10, seed=1, confidence=0.9, gold_sha256="0" * 64, packages=())
+    assert parse_signature(sig)["marks"] == '“”|""' and parse_signature(sig)["inside"] == "latin"
+
+
+TEXT = st.text(alphabet=st.sampled_from('ab:|[]\\“” '), max_size=8)
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab|:[]\\"), min_size=1, max_size=6),
+       st.lists(st.tuples(TEXT.filter(bool), TEXT), max_size=4, unique_by=lambda kv: kv[0]))
+def test_any_signature_round_trips(metric, fields):
+    sig = Signature(metric, tuple(fields))
+    assert Signature.parse(sig.format()) == sig
+
+
+def test_older_bracketed_signatures_still_parse():
+    old = "chrf++|sacrebleu_sig:[chrF2++|nrefs:1|version:2.6.0]|scale:0-100|boot:1000"
+    parsed = parse_signature(old)
+    assert parsed["sacrebleu_sig"] == "[chrF2++|nrefs:1|version:2.6.0]" and parsed["scale"] == "0-100"
+
+
+def test_duplicate_signature_keys_are_refused():
+    with pytest.raises(ValueError, match="duplicate signature keys"):
+        Signature("m", (("a", "1"), ("a", "2")))

@@ -33,6 +33,7 @@ from benchmark.gold.segmentation import split_segments
 from benchmark.submission.schema import SCHEMA_PATH
 from benchmark.submission.reader import (
     parse_submission_lines,
+    submission_line,
     read_submission,
     resolve_speaker,
     submission_to_json,
@@ -234,6 +235,17 @@ ERRORS = [
      {**D, "alignments": [{"field": "f", "query": "q", "method": "guess", "score": 1, "span": None}]},
      "alignments[0].method",
      'expected one of ["offsets", "exact", "normalized", "fuzzy", "unaligned"], got string "guess"'),
+    ("alignment-span-past-end",
+     {**D, "alignments": [{"field": "f", "query": "q", "method": "exact", "score": 100, "span": [1, N + 1]}]},
+     "alignments[0].span", f"offset {N + 1} is past the end of the text"),
+    ("duplicate-quote-translation",
+     {**D, "translations": [{"quote_id": "q01", "text": "a"}, {"segment_id": "s01", "text": "c"},
+                            {"quote_id": "q01", "text": "b"}]},
+     "translations[1]", "duplicate quote_id='q01': already given in translations[0]"),
+    ("mention-half-null", {**D, "speakers": [{"start": 3, "end": None}]}, "speakers[0]",
+     "expected start and end both offsets or both null (an unaligned mention), got start=3, end=null"),
+    ("mention-past-end", {**D, "speakers": [{"start": 3, "end": N + 1}]}, "speakers[0]",
+     f"offset {N + 1} is past the end of the text"),
 ]
 
 
@@ -277,8 +289,9 @@ def test_non_utf8_bytes(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read file"):
+    with pytest.raises(InputError) as info:
         read_submission(tmp_path / "nope.jsonl", corpus=CORPUS)
+    assert str(info.value) == f"{tmp_path / 'nope.jsonl'}: cannot read file: No such file or directory"
 
 
 def test_utf8_bom_is_accepted():
@@ -696,3 +709,133 @@ def test_real_gold_stance_pair_that_is_not_gold_is_rejected_at_read_time():
     bad = json.dumps({"doc_id": doc.doc_id, "attribution": [{"quote_id": "q1", "speaker": None}]})
     with pytest.raises(InputError, match=r"Unknown quote id 'q1'\. Did you mean 'q01'\?"):
         parse_submission_lines([bad], corpus=corpus)
+
+
+def test_a_span_may_end_at_the_last_character_of_the_text():
+    # [N - 1, N) is the text's last character; only N + 1 and beyond are past the end.
+    pred = parse(quote(content=[[N - 1, N]], cue=None, source=None, speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(N - 1, N, TEXT[-1]),)
+
+
+def test_adjacent_content_text_parts_stay_separate_and_overlapping_ones_merge():
+    # Two parts that touch keep their own spans (they cover the same characters
+    # as one span, which the scorer's units merge); two that overlap are merged here.
+    first, second = Q01.text[:10], Q01.text[10:20]
+    pred = parse(quote(content_text=[first, second], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(Q01.start, Q01.start + 10), Span(Q01.start + 10, Q01.start + 20))
+    pred = parse(quote(content_text=[Q01.text[:12], Q01.text[8:20]], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content == (Span(Q01.start, Q01.start + 20),)
+
+
+def test_an_ambiguous_name_never_falls_through_to_a_looser_step():
+    # "Smith" is exactly the name of two entities (step 2: two candidates); step 3
+    # (its words inside a longer name) would pick a third entity, c.  The result
+    # is "no speaker", unless a source span picks one of the two — even where it
+    # overlaps c's mention more.
+    smith_text = "قال سميث وسميث وجون سميث"
+    doc = Document("d", smith_text, "", (), (
+        Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "سميث", "Smith"),
+        Entity("c", "PER", "جون سميث", "John Smith Senior")), (
+        Mention("m1", "a", Span(4, 8, "سميث"), "named"), Mention("m2", "b", Span(10, 14, "سميث"), "named"),
+        Mention("m3", "c", Span(15, 24, "وجون سميث"), "named")),
+        (), (), ())
+    assert resolve_speaker("Smith", doc=doc) is None
+    assert resolve_speaker("Smith", doc=doc, source=Span(10, 14)) == "b"
+    # [12, 24) overlaps b's mention by 2 of 14 and c's by 9 of 12: among a and b, b.
+    assert resolve_speaker("Smith", doc=doc, source=Span(12, 24)) == "b"
+    assert resolve_speaker("John Smith Senior", doc=doc) == "c"
+    assert resolve_speaker("Senior John Smith", doc=doc) is None  # same words, another order: no step fits
+
+
+def test_content_text_is_aligned_near_the_given_cue_and_parts_follow_each_other():
+    # «روسيا والولايات المتحدة» occurs 7 times (offsets 146 … 4833): a cue given as
+    # offsets at 3040 picks the occurrence at 3048, not the first one.
+    first = "روسيا والولايات المتحدة"
+    assert [m.start() for m in re.finditer(first, TEXT)][:4] == [146, 828, 2046, 3048]
+    pred = parse(quote(content_text=first, cue=[3040, 3044], speaker=None))[DOC_ID]
+    assert pred.quotes[0].content[0].start == 3048
+    # Parts: «وكجزء من ذلك،» (at 1223 and 4458) near the cue at 4450, then
+    # «في أقرب وقت» (at 1293 and 4936) near where the first part ended.
+    assert [m.start() for m in re.finditer("في أقرب وقت", TEXT)] == [1293, 4936]
+    pred = parse(quote(content_text=["وكجزء من ذلك،", "في أقرب وقت"], cue=[4450, 4455], speaker=None))[DOC_ID]
+    assert [c.start for c in pred.quotes[0].content] == [4458, 4936]
+
+
+def test_carried_alignments_are_not_counted_as_offsets(tmp_path):
+    # A written file carries its alignment records; their spans are read back
+    # but are not spans the file gives as offsets.
+    obj = {**D, "quotes": [{"content": [[Q01.start, Q01.end]], "speaker": None}],
+           "alignments": [{"field": "quotes[0].content_text", "query": "x", "method": "exact", "score": 100.0,
+                           "span": [Q01.start, Q01.end]}]}
+    path = tmp_path / "p.jsonl"
+    path.write_text(line(obj) + "\n", encoding="utf-8")
+    (doc,) = validate_file(path, corpus=CORPUS).docs
+    assert doc.offsets == 1
+    assert parse(obj)[DOC_ID].alignments[0].span == Span(Q01.start, Q01.end)
+
+
+def test_repeated_content_text_takes_successive_occurrences_and_parts_are_recorded():
+    # «روسيا والولايات المتحدة» starts at 146, 828, …: two quotes with that same
+    # text take the first two occurrences, not the first one twice.
+    first = "روسيا والولايات المتحدة"
+    pred = parse({**D, "quotes": [{"content_text": first, "speaker": None},
+                                   {"content_text": first, "speaker": None}]})[DOC_ID]
+    assert [q.content[0].start for q in pred.quotes] == [146, 828]
+    pred = parse(quote(content_text=[Q01.text[:12], Q01.text[8:20]], speaker=None))[DOC_ID]
+    assert [a.field for a in pred.alignments] == ["quotes[0].content_text[0]", "quotes[0].content_text[1]"]
+    assert pred.quotes[0].content[0].text == Q01.text[:20]  # the merged span keeps its surface text
+
+
+def test_written_lines_keep_arabic_text_readable():
+    pred = parse(quote(content=[[Q01.start, Q01.end]], speaker="لافروف"))[DOC_ID]
+    text = submission_line(pred)
+    assert "لافروف" in text and "\\u" not in text
+
+
+def test_write_refuses_duplicates_naming_the_file(tmp_path):
+    pred = parse(D)[DOC_ID]
+    with pytest.raises(InputError) as info:
+        write_submission([pred, pred], tmp_path / "out.jsonl")
+    assert str(info.value) == (f"{tmp_path / 'out.jsonl'}: duplicate doc_id {DOC_ID!r}: "
+                               "expected one prediction per document")
+
+
+def test_read_submission_names_the_file_and_passes_the_threshold(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(line({**D, "bogus": 1}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_submission(path, corpus=CORPUS)
+    assert str(info.value).startswith(f"{path}:1: ")
+    # A one-letter change: the fuzzy tier accepts it at the default threshold, not at 100.
+    phrase = "الخطوات الأولى نحو تطبيع العلاقات"
+    path.write_text(line(quote(content_text=phrase.replace("تطبيع", "تطبيغ"), speaker=None)) + "\n",
+                    encoding="utf-8")
+    assert read_submission(path, corpus=CORPUS)[DOC_ID].quotes[0].aligned
+    assert not read_submission(path, corpus=CORPUS, fuzzy_threshold=100)[DOC_ID].quotes[0].aligned
+
+
+def test_a_source_span_picks_the_entity_of_its_best_overlapping_mention():
+    # «سميث» of a covers the source entirely (overlap/union 1); a's second mention
+    # overlaps only a little; b's mention in between overlaps half.
+    text = "سميث ثم سميث جونز ثم سميث"
+    doc = Document("d", text, "", (), (Entity("a", "PER", "سميث", "Smith"), Entity("b", "PER", "جونز", "Jones")), (
+        Mention("m1", "a", Span(8, 12, "سميث"), "named"), Mention("m2", "b", Span(8, 17, "سميث جونز"), "named"),
+        Mention("m3", "a", Span(0, 9, text[:9]), "named")), (), (), ())
+    # source [8, 12): m1 4/4 = 1, m2 4/9, m3 1/12 → a (its best mention, not its last one)
+    assert resolve_speaker(None, doc=doc, source=Span(8, 12)) == "a"
+    tie = Document("d", text, "", (), doc.entities, (
+        Mention("m1", "a", Span(0, 4, "سميث"), "named"), Mention("m2", "b", Span(13, 17, "جونز"), "named")),
+        (), (), ())
+    # source [2, 15) overlaps each by 2 of a union of 13: a tie, so no speaker
+    assert resolve_speaker(None, doc=tie, source=Span(2, 15)) is None
+
+
+def test_strip_norm_and_degenerate_fuzzy_queries():
+    from benchmark.submission.align import _strip_norm, align_text
+
+    assert _strip_norm(' ".ab, ', 0, 7) == (3, 5)
+    assert _strip_norm("...", 0, 3) == (3, 3)  # nothing but punctuation: an empty window
+    assert _strip_norm("ab", 0, 2) == (0, 2)
+    # A query that is only tatweel normalises to nothing: unaligned, score 0.
+    a = align_text("ــــ", TEXT)
+    assert (a.method, a.score, a.span) == ("unaligned", 0.0, None)

@@ -82,7 +82,7 @@ def _main(cfg) -> None:
                         raise  # asked for this system by name: a user error
                     skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")
                 advance.step()
-        print(comparison_table(outcomes))
+        print(comparison_table(outcomes, confidence=run_cfg.scoring.confidence))
         for o in outcomes:
             print(f"{o.label}: {o.run_dir}")
         for note in skipped:
@@ -124,11 +124,14 @@ def _read_jsonl(data: bytes) -> list:
     return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
 
 
-def comparison_table(outcomes) -> str:
-    """A compact plain-text table: one row per (system, task), main metric first."""
+def comparison_table(outcomes, *, confidence: float) -> str:
+    """A compact plain-text table: one row per (system, task), main metric first.
+
+    The interval column is headed with the run's configured ``confidence``.
+    """
     from benchmark.report.fmt import ci_text, value_text
 
-    rows = [("system", "task", "main metric", "value", "95% CI")]
+    rows = [("system", "task", "main metric", "value", f"{100 * confidence:g}% CI")]
     for o in outcomes:
         for task, ms in o.metrics.items():
             m = ms[0]

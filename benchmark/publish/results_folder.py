@@ -96,7 +96,8 @@ value: `metric|key:value|…`. After the metric's own options (scheme, level,
 normalisation) come the bootstrap settings behind the interval (`boot`,
 `conf`, `seed`), the first 12 hex characters of the gold checksum (`gold`), the
 harness version (`benchmark`) and the versions of the packages that computed
-it. A sacrebleu metric keeps sacrebleu's own signature whole inside brackets.
+it. A sacrebleu metric keeps sacrebleu's own signature whole as the value of
+`sacrebleu_sig`. A backslash escapes `\\`, `|`, `[` and `]` inside a value.
 Two numbers are comparable only when their signatures agree apart from
 package versions; `benchmark.scoring.signature.parse_signature` splits one
 into a dict.

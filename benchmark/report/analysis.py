@@ -1,16 +1,25 @@
 """What went wrong, document by document: the data behind both reports.
 
 For every document this module pairs the gold layers with the system's
-predictions: the one-to-one alignment of predicted to gold quote contents
-(:func:`benchmark.scoring.spans.align`, the alignment scoring uses), each
-quote's status (``matched``, ``partial``, ``missed``, ``spurious``), wrong
-speakers (end to end and with oracle quotes), speaker mentions, wrong stance
-labels and per-segment sentence chrF++.  :mod:`.worst` picks the worst of
-them.
+predictions and lists each quote's status (``matched``, ``partial``,
+``missed``, ``spurious``), wrong speakers (end to end and with oracle
+quotes), speaker mentions, wrong stance labels and per-segment sentence
+chrF++.  :mod:`.worst` picks the worst of them.
+
+**Reports read, never recompute.**  The pairs of gold and predicted spans
+are the ones scoring used, read from the ``alignment`` field of the run's
+``per_item.jsonl`` rows (:func:`alignments_from_rows`): quote statuses from
+the quotes task's main-metric alignment (:data:`QUOTE_FAMILY`), wrong
+end-to-end speakers from the end2end task's (:data:`E2E_FAMILY`; the
+quotes alignment when end2end was not scored), speaker mentions from the
+speakers task's main metric (:data:`MENTION_FAMILY`).  A run whose rows
+carry no alignment was scored by an older version and is refused with a
+clear message.
 
 Examples
 --------
 >>> from benchmark.gold.schema import Document, Entity, Quote, Segment, Span
+>>> from benchmark.tasks.registry import TASKS
 >>> text = "قال لافروف إن المحادثات كانت مفيدة. وأضاف أن العمل بدأ."
 >>> gold_q = Quote("q1", (Span(14, 35, text[14:35]),), None, None, "lavrov", "indirect")
 >>> doc = Document("d1", text, "", (), (Entity("lavrov", "PER", "لافروف", "Sergei Lavrov"),), (),
@@ -18,7 +27,8 @@ Examples
 >>> from benchmark.submission.predictions import DocPrediction, PredQuote
 >>> pred = DocPrediction("d1", quotes=(PredQuote((Span(14, 30),), speaker=None),
 ...                                    PredQuote((Span(46, 55),), speaker="lavrov")))
->>> view = analyse_document(doc, pred)
+>>> rows = [r for t in ("quotes", "end2end") for r in TASKS.get(t).per_item(gold=doc, pred=pred)]
+>>> view = analyse_document(doc, pred, alignments=alignments_from_rows(rows))
 >>> view.quotes.gold_status, view.quotes.pred_status
 (('partial',), ('partial', 'spurious'))
 >>> [e.pred_speaker for e in view.speaker_errors]
@@ -29,10 +39,23 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
-from benchmark.submission.predictions import DocPrediction, PredQuote
+from benchmark.errors import InputError
+from benchmark.submission.predictions import DocPrediction
 from benchmark.gold.schema import Document, Segment, Span
-from benchmark.scoring.spans import SpanSet, align
+
+QUOTE_FAMILY = "content.char.proportional"
+"""Alignment behind quote statuses: the quotes task's main metric."""
+E2E_FAMILY = "e2e.char.type"
+"""Alignment behind wrong end-to-end speakers: the end2end task's main metric."""
+MENTION_FAMILY = "mention.char.partial"
+"""Alignment behind speaker-mention statuses: the speakers task's main metric."""
+
+Pairs = tuple[tuple[str, int, bool], ...]
+"""Recorded pairs of one family in one document: ``(gold id, prediction index, same extent)``."""
+Alignments = Mapping[tuple[str, str], Pairs]
+"""``(doc_id, family) → pairs``, as read by :func:`alignments_from_rows`."""
 
 STANCE_SEVERITY = {("FAVOR", "AGAINST"): 2, ("AGAINST", "FAVOR"): 2}
 """Opposite polarity is the worst stance error; anything else involving NONE or no answer counts 1."""
@@ -164,44 +187,62 @@ def segment_of(doc: Document, offset: int | None) -> str:
     return segs[max(0, bisect.bisect_right(starts, offset) - 1)].id
 
 
-def align_quotes(doc: Document, quotes: tuple[PredQuote, ...]) -> QuoteAlignment:
-    """Statuses from the one-to-one character-level alignment of contents.
+def alignments_from_rows(per_item: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], Pairs]:
+    """``(doc_id, family) → pairs`` from the ``alignment`` field of per-item rows.
 
-    Labels are quote types, as in the quotes task, so ties are broken the
-    way that task breaks them.  (The end2end task labels quotes with
-    speakers instead; the two alignments differ only between predictions
-    overlapping a gold quote equally, so wrong speakers are listed from this
-    one alignment.)
+    A family recorded with no pair in any item maps to ``()``; one never
+    recorded is absent.
+
+    >>> rows = [{"doc_id": "d", "item": "s1", "alignment": {"e2e.char.type": [
+    ...          {"gold": "q1", "pred": 2, "overlap": 9, "same": True}]}},
+    ...         {"doc_id": "d", "item": "s2", "alignment": {"e2e.char.type": []}}]
+    >>> alignments_from_rows(rows)
+    {('d', 'e2e.char.type'): (('q1', 2, True),)}
     """
-    gold = [SpanSet(q.content, q.type) for q in doc.quotes]
-    pred = [SpanSet(q.content, q.type) for q in quotes]
-    matches = align(gold, pred, level="char")
-    g_status, p_status = ["missed"] * len(gold), ["spurious"] * len(pred)
-    g_partner: list[int | None] = [None] * len(gold)
-    p_partner: list[int | None] = [None] * len(pred)
-    for m in matches:
-        status = "matched" if m.bounds else "partial"
-        g_status[m.gold], p_status[m.pred] = status, status
-        g_partner[m.gold], p_partner[m.pred] = m.pred, m.gold
+    out: dict[tuple[str, str], list[tuple[str, int, bool]]] = {}
+    for row in per_item:
+        for family, pairs in (row.get("alignment") or {}).items():
+            found = out.setdefault((str(row["doc_id"]), family), [])
+            found += [(str(p["gold"]), int(p["pred"]), bool(p["same"])) for p in pairs]
+    return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
+
+
+def _recorded(alignments: Alignments, doc: Document, family: str) -> Pairs:
+    pairs = alignments.get((doc.doc_id, family))
+    if pairs is None:
+        raise InputError(f"no {family!r} alignment recorded for document {doc.doc_id!r}: the run was scored by an "
+                         "older version; score it again to render its report", file="per_item.jsonl",
+                         field="alignment")
+    return pairs
+
+
+def quote_statuses(doc: Document, n_pred: int, pairs: Pairs) -> QuoteAlignment:
+    """Statuses of gold and predicted quotes from recorded pairs."""
+    index = {q.id: i for i, q in enumerate(doc.quotes)}
+    g_status, p_status = ["missed"] * len(doc.quotes), ["spurious"] * n_pred
+    g_partner: list[int | None] = [None] * len(doc.quotes)
+    p_partner: list[int | None] = [None] * n_pred
+    for gold_id, j, same in pairs:
+        i = index[gold_id]
+        g_status[i] = p_status[j] = "matched" if same else "partial"
+        g_partner[i], p_partner[j] = j, i
     return QuoteAlignment(tuple(g_status), tuple(p_status), tuple(g_partner), tuple(p_partner))
 
 
-def align_speakers(doc: Document, pred: DocPrediction) -> SpeakerMentions | None:
-    """Statuses of speaker mentions, aligned as the speakers task aligns them."""
-    if pred.speakers is None:
-        return None
+def speaker_statuses(doc: Document, pred: DocPrediction, pairs: Pairs) -> SpeakerMentions:
+    """Statuses of speaker mentions from the speakers task's recorded pairs."""
     from benchmark.tasks.definitions import resolve_entity
 
-    gold = [(m.span, m.entity) for m in doc.speaker_mentions]
-    matches = align([SpanSet((sp,)) for sp, _ in gold],
-                    [SpanSet(() if m.span is None else (m.span,)) for m in pred.speakers], level="char")
-    g_status, p_status = ["missed"] * len(gold), ["spurious"] * len(pred.speakers)
-    for m in matches:
-        g_status[m.gold] = p_status[m.pred] = "matched" if m.bounds else "partial"
-    resolved = tuple(resolve_entity(doc, m) for m in pred.speakers)
+    mentions = doc.speaker_mentions
+    index = {m.id: i for i, m in enumerate(mentions)}
+    predicted = pred.speakers or ()
+    g_status, p_status = ["missed"] * len(mentions), ["spurious"] * len(predicted)
+    for gold_id, j, same in pairs:
+        g_status[index[gold_id]] = p_status[j] = "matched" if same else "partial"
+    resolved = tuple(resolve_entity(doc, m) for m in predicted)
     speaking = set(doc.speaker_ids)
     found = {e for e in resolved if e is not None}
-    return SpeakerMentions(tuple(gold), tuple(g_status), tuple(p_status), resolved,
+    return SpeakerMentions(tuple((m.span, m.entity) for m in mentions), tuple(g_status), tuple(p_status), resolved,
                            tuple(e for e in doc.speaker_ids if e not in found), tuple(sorted(found - speaking)))
 
 
@@ -240,13 +281,13 @@ def _quote_errors(doc: Document, pred: DocPrediction, qa: QuoteAlignment) -> lis
     return out
 
 
-def _speaker_errors(doc: Document, pred: DocPrediction, qa: QuoteAlignment | None) -> list[SpeakerError]:
+def _speaker_errors(doc: Document, pred: DocPrediction, e2e: Pairs | None) -> list[SpeakerError]:
     out = []
-    if pred.quotes is not None and qa is not None:
-        for i, q in enumerate(doc.quotes):
-            j = qa.gold_partner[i]
-            if j is not None and pred.quotes[j].speaker != q.speaker:
-                p = pred.quotes[j]
+    if pred.quotes is not None and e2e is not None:
+        by_id = {q.id: q for q in doc.quotes}
+        for gold_id, j, _ in sorted(e2e, key=lambda pair: doc.quotes.index(by_id[pair[0]])):
+            q, p = by_id[gold_id], pred.quotes[j]
+            if p.speaker != q.speaker:
                 out.append(SpeakerError(doc.doc_id, "quotes", q.id, q.content, segment_of(doc, q.start),
                                         q.speaker, p.speaker, p.speaker_raw))
     if pred.attribution is not None:
@@ -306,19 +347,31 @@ def _translations(doc: Document, pred: DocPrediction,
     return out
 
 
-def analyse_document(doc: Document, pred: DocPrediction | None,
-                     *, chrf_stats: dict[tuple[str, str], list] | None = None) -> DocView:
-    """Pair one gold document with its prediction (``None``: nothing predicted)."""
+def analyse_document(doc: Document, pred: DocPrediction | None, *, alignments: Alignments | None = None,
+                     chrf_stats: dict[tuple[str, str], list] | None = None) -> DocView:
+    """Pair one gold document with its prediction (``None``: nothing predicted).
+
+    ``alignments`` are the pairs scoring recorded (:func:`alignments_from_rows`);
+    they are required for the quotes and speakers layers a prediction has.
+    """
     if pred is None:
         return DocView(doc, None, None, None, (), (), (), ())
-    qa = align_quotes(doc, pred.quotes) if pred.quotes is not None else None
+    alignments = alignments or {}
+    qa = e2e = None
+    if pred.quotes is not None:
+        quote_pairs = _recorded(alignments, doc, QUOTE_FAMILY)
+        qa = quote_statuses(doc, len(pred.quotes), quote_pairs)
+        e2e = alignments.get((doc.doc_id, E2E_FAMILY), quote_pairs)
+    speakers = None
+    if pred.speakers is not None:
+        speakers = speaker_statuses(doc, pred, _recorded(alignments, doc, MENTION_FAMILY))
     return DocView(
         doc=doc,
         pred=pred,
         quotes=qa,
-        speakers=align_speakers(doc, pred),
+        speakers=speakers,
         quote_errors=tuple(_quote_errors(doc, pred, qa)) if qa is not None else (),
-        speaker_errors=tuple(_speaker_errors(doc, pred, qa)),
+        speaker_errors=tuple(_speaker_errors(doc, pred, e2e)),
         stance_errors=tuple(_stance_errors(doc, pred)),
         translations=tuple(_translations(doc, pred, chrf_stats or {})),
     )

@@ -6,7 +6,8 @@ The reports are rendered from the same plain objects a run writes
 re-rendering a finished run folder give the same bytes.  Predictions are read
 back with :func:`benchmark.submission.reader.parse_submission_lines`, the reader
 every prediction goes through, so speakers resolve exactly as they did when
-the run was scored.
+the run was scored; the pairs of gold and predicted spans are read from the
+``alignment`` fields of ``per_item.jsonl``, never recomputed.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.submission.predictions import DocPrediction
 from benchmark.gold.schema import Corpus
 from benchmark.tasks.registry import TASKS
-from benchmark.report.analysis import DocView, analyse_document, chrf_stats_from_rows
+from benchmark.report.analysis import DocView, alignments_from_rows, analyse_document, chrf_stats_from_rows
 
 TASK_ORDER = ("speakers", "quotes", "attribution", "end2end", "stance", "translation")
 """Display order of the tasks; unknown task names follow, sorted."""
@@ -87,9 +88,10 @@ def build_report_data(
     # counts as an empty prediction for that task, so its errors are listed.
     fields = {TASKS.get(t).field for t in tasks if t in TASKS.names()}
     chrf_stats = chrf_stats_from_rows(list(per_item))
+    alignments = alignments_from_rows(per_item)
     views = []
     for doc in corpus.documents:
         pred = preds.get(doc.doc_id) or DocPrediction(doc.doc_id)
         pred = replace(pred, **{f: () for f in sorted(fields) if getattr(pred, f) is None})
-        views.append(analyse_document(doc, pred, chrf_stats=chrf_stats))
+        views.append(analyse_document(doc, pred, alignments=alignments, chrf_stats=chrf_stats))
     return ReportData(metrics=metrics, manifest=manifest, corpus=corpus, views=tuple(views), worst=worst_errors)

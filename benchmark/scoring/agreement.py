@@ -2,7 +2,9 @@
 
 Pass A is taken as the reference and pass B as the prediction; span F1 is
 symmetric, so the choice does not change F1.  Spans are paired one-to-one by
-:func:`benchmark.scoring.spans.align` (the scorer's own alignment).  Entity ids
+:func:`benchmark.scoring.spans.align`, each F1 with its own scheme's
+alignment; speakers, types and stances are compared on the quote pairs of
+the ``proportional`` alignment (the quotes task's main metric).  Entity ids
 are free per annotator, so B's entities are mapped to A's by shared mention
 spans before speakers are compared.  Kappa is scikit-learn's
 ``cohen_kappa_score``.
@@ -17,11 +19,13 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from benchmark.gold.schema import Corpus, Document
+from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.spans import SpanSet, align, span_scores
 
 
@@ -42,8 +46,12 @@ def entity_map(a: Document, b: Document) -> dict[str, str]:
     return out
 
 
-def _f1(gold, pred, scheme: str) -> float:
-    return float(span_scores(gold, pred, scheme=scheme)["f1"])
+def _f1(gold, pred, scheme: str) -> float | None:
+    """F1 of one scheme; ``None`` (shown as undefined) when neither side has a span."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)  # the table says "n/a (undefined)"
+        f1 = span_scores(gold, pred, scheme=scheme)["f1"]
+    return None if f1 is None else float(f1)
 
 
 def document_agreement(a: Document, b: Document) -> dict[str, Any]:
@@ -55,7 +63,7 @@ def document_agreement(a: Document, b: Document) -> dict[str, Any]:
     mb = [SpanSet((m.span,), emap[m.entity]) for m in b.mentions]
     qa = [SpanSet(q.content, q.type) for q in a.quotes]
     qb = [SpanSet(q.content, q.type) for q in b.quotes]
-    matches = align(qa, qb)
+    matches = align(qa, qb, scheme="proportional")
     pairs = [(a.quotes[m.gold], b.quotes[m.pred]) for m in matches]
     speakers_same = [qa_.speaker == emap.get(qb_.speaker) for qa_, qb_ in pairs]
     types_a = [x.type for x, _ in pairs]

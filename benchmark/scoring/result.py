@@ -47,6 +47,25 @@ class UndefinedMetricWarning(UserWarning):
     """A metric is undefined (zero denominator) and is reported as ``null``."""
 
 
+def warn_undefined(where: str, names: Sequence[str], *, stacklevel: int = 3) -> None:
+    """One :class:`UndefinedMetricWarning` naming every undefined value of a call.
+
+    Like scikit-learn's ``zero_division`` warning, a public entry point warns
+    once per call (not once per value), and only when something is undefined.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_undefined("span_scores", ["precision"])
+    ...     warn_undefined("span_scores", [])
+    >>> [str(w.message) for w in caught]
+    ['span_scores: precision undefined (zero denominator); reported as None']
+    """
+    if names:
+        warnings.warn(f"{where}: {', '.join(names)} undefined (zero denominator); reported as None",
+                      UndefinedMetricWarning, stacklevel=stacklevel)
+
+
 def json_clean(value: Any) -> Any:
     """Turn tuples into lists, numpy scalars into Python numbers, NaN into ``None``.
 
@@ -156,6 +175,8 @@ class MetricSpec:
     higher_is_better: bool = True
     optional: bool = False
     """Left out (not attempted, never zero) when no row carries its statistics."""
+    row_fields: Callable[[Sequence[Mapping[str, Any]]], tuple[tuple[str, object], ...]] | None = None
+    """Signature fields read from the rows (settings recorded while scoring, e.g. sacrebleu's signature)."""
 
     @property
     def base(self) -> str:
@@ -258,9 +279,10 @@ def score_metric(
             UndefinedMetricWarning,
             stacklevel=2,
         )
+    recorded = spec.row_fields(rows) if spec.row_fields is not None else ()
     signature = metric_signature(
         spec.base,
-        fields=(*spec.signature_fields, *extra_fields),
+        fields=(*spec.signature_fields, *recorded, *extra_fields),
         n_resamples=n_resamples,
         seed=seed,
         confidence=confidence,

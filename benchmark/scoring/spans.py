@@ -11,33 +11,50 @@ token it overlaps by at least one character.  At token level a span that
 starts after a proclitic (``و|أضاف``) covers the same token as one that
 includes it, so boundary choices inside a word do not cost credit.
 
-**Alignment** is one-to-one: predicted and gold span sets are paired by
-``scipy.optimize.linear_sum_assignment`` maximising, in this order, the total
-overlap, then the number of pairs with identical extent, then the number of
-pairs with equal labels.  Inputs are sorted canonically first, so the result
-does not depend on input order.  A prediction therefore never counts twice
-and a gold span split across two predictions is matched once (the other
-piece is spurious) — unlike nervaluate's greedy loop.
-
 **Schemes.**  Matched pairs are ``COR``/``INC``/``PAR``; unmatched gold are
-``MIS``, unmatched predictions ``SPU``; ``POS = COR+INC+PAR+MIS``,
-``ACT = COR+INC+PAR+SPU``.
+``MIS``, unmatched predictions ``SPU``; ``POS = COR+INC+PAR+MIS`` (every
+gold), ``ACT = COR+INC+PAR+SPU`` (every prediction).  A matched pair earns
+*credit* towards the numerators of P and R:
 
-* ``strict``: COR when extent and label are equal, else INC; P = COR/ACT.
-* ``exact``: COR when extent is equal, else INC.
-* ``partial``: COR when extent is equal, else PAR; P = (COR + PAR/2)/ACT.
-* ``type``: COR when labels are equal (any overlap), else INC.
-* ``proportional`` (PARC): each matched pair earns ``overlap / |pred|``
-  towards precision and ``overlap / |gold|`` towards recall, micro-averaged:
-  P = Σ credit / ACT, R = Σ credit / POS.
+* ``strict``: COR (credit 1) when extent and label are equal, else INC (0).
+* ``exact``: COR (1) when the extent is equal, else INC (0).
+* ``partial``: COR (1) when the extent is equal, else PAR (1/2).
+* ``type``: COR (1) when the labels are equal (any overlap), else INC (0).
+* ``proportional`` (PARC): ``overlap / |pred|`` towards precision and
+  ``overlap / |gold|`` towards recall; COR when the extent is equal, else PAR.
+
+P = Σ precision credit / ACT, R = Σ recall credit / POS, F1 their harmonic
+mean (the two credits are equal except in ``proportional``).
+
+**Alignment, one per scheme.**  Gold and predicted span sets are paired
+one-to-one; only overlapping sets can pair.  Since POS and ACT do not depend
+on the pairing, each scheme's matching maximises, in this order:
+
+1. the scheme's total credit — strict: the number of pairs with equal extent
+   and label; exact: with equal extent; type: with equal label; partial:
+   ``#equal extent + #other overlapping pairs / 2``; proportional:
+   ``Σ (overlap/|pred| + overlap/|gold|)``, the sum of the two credits
+   (F1 itself is not a sum over pairs, so no matching algorithm maximises it
+   exactly; this sum does, and no other matching beats it on both P and R);
+2. the total overlap;
+3. the number of pairs with equal extent, then with equal label;
+4. then the first optimum the exact solver (:mod:`.assignment`) meets on
+   inputs sorted canonically, so the result does not depend on input order.
+
+A prediction therefore never counts twice, a gold span split across two
+predictions is matched once (the other piece is spurious) — unlike
+nervaluate's greedy loop — and a label-aware scheme is never denied a pair
+it could have: gold ``S1[0,10)`` with predictions ``S2[0,6)``, ``S1[6,10)``
+is COR + SPU under ``type``, where a single overlap-first matching gives
+INC + SPU.
 
 **Undefined values.**  P is undefined (NaN) with no predictions, R with no
-gold; F1 is the harmonic mean, 0 when one side is undefined and the other is
-0 (which is then always the case), undefined only when both are.
+gold; F1 is 0 when one side is undefined and the other is 0 (which is then
+always the case), undefined only when both are.  :func:`span_scores` warns.
 
-Sufficient statistics per item are :data:`STAT_KEYS`: ``pos``, ``act``,
-``matched``, ``bounds`` (matched with equal extent), ``labelled`` (matched
-with equal label), ``strict`` (both), ``prop_p``, ``prop_r``.
+Sufficient statistics per item and scheme are :data:`STAT_KEYS`: ``pos``,
+``act``, ``matched``, ``cor`` and the summed credits ``credit_p``,
+``credit_r``.
 
 Examples
 --------
@@ -53,104 +70,26 @@ Examples
 from __future__ import annotations
 
 import bisect
-import re
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
 from benchmark.errors import ConfigError
-from benchmark.gold.schema import Span
-from benchmark.scoring.result import MetricSpec, family_builder, safe_divide
+from benchmark.gold.schema import Span  # noqa: F401  (doctests)
+from benchmark.scoring.assignment import max_weight_matching
+from benchmark.scoring.result import MetricSpec, family_builder, safe_divide, warn_undefined
+from benchmark.scoring.units import (  # noqa: F401  (LEVELS, check_level, tokenize: re-exported)
+    LEVELS, SpanSet, Tokens, Units, check_level, overlap, size, tokenize, units,
+)
 
-LEVELS = ("char", "token")
 SCHEMES = ("strict", "exact", "partial", "type", "proportional")
-STAT_KEYS = ("pos", "act", "matched", "bounds", "labelled", "strict", "prop_p", "prop_r")
-_K = {k: i for i, k in enumerate(STAT_KEYS)}
-_TOKEN = re.compile(r"\S+")
-
-Units = tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class SpanSet:
-    """A (possibly discontinuous) span set with an optional label."""
-
-    spans: tuple[Span, ...]
-    """Empty for a prediction that could not be aligned to the text."""
-    label: str | None = None
-
-    @property
-    def first(self) -> int | None:
-        """Offset of the first character, ``None`` when there are no spans."""
-        return min((s.start for s in self.spans), default=None)
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """Token boundaries of a text: maximal runs of non-whitespace."""
-
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def cover(self, start: int, end: int) -> tuple[int, int]:
-        """Half-open range of the tokens overlapping ``[start, end)``.
-
-        >>> tokenize("ab  cd ef").cover(1, 5)
-        (0, 2)
-        """
-        first = bisect.bisect_right(self.ends, start)
-        last = bisect.bisect_left(self.starts, end)
-        return (first, max(first, last))
-
-
-def tokenize(text: str) -> Tokens:
-    """Tokens of ``text`` (``\\S+`` runs).
-
-    >>> tokenize("قال لافروف، إن").starts
-    (0, 4, 12)
-    """
-    found = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    return Tokens(tuple(s for s, _ in found), tuple(e for _, e in found))
-
-
-def units(spans: Sequence[Span], *, level: str = "char", tokens: Tokens | None = None) -> Units:
-    """Sorted, merged ``[lo, hi)`` intervals of characters or token indices."""
-    check_level(level, tokens)
-    raw = []
-    for s in spans:
-        lo, hi = (s.start, s.end) if level == "char" else tokens.cover(s.start, s.end)  # type: ignore[union-attr]
-        if hi > lo:
-            raw.append((lo, hi))
-    raw.sort()
-    merged: list[tuple[int, int]] = []
-    for lo, hi in raw:
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return tuple(merged)
-
-
-def size(u: Units) -> int:
-    return sum(hi - lo for lo, hi in u)
-
-
-def overlap(a: Units, b: Units) -> int:
-    """Shared units of two merged interval lists.
-
-    >>> overlap(((0, 5), (10, 20)), ((3, 12),))
-    4
-    """
-    i = j = total = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        total += max(0, hi - lo)
-        if a[i][1] <= b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
+STAT_KEYS = ("pos", "act", "matched", "cor", "credit_p", "credit_r")
+_COL = {k: i for i, k in enumerate(STAT_KEYS)}
+_PARTIAL_CREDIT = {"partial", "proportional"}
+"""Schemes whose non-COR pairs are PAR (partial credit) rather than INC."""
 
 
 @dataclass(frozen=True)
@@ -168,40 +107,92 @@ class Match:
     """Same label."""
 
 
-def align(
-    gold: Sequence[SpanSet], pred: Sequence[SpanSet], *, level: str = "char", tokens: Tokens | None = None
-) -> tuple[Match, ...]:
-    """One-to-one alignment maximising overlap (see the module docstring).
+def pair_credit(scheme: str, m: Match) -> tuple[Fraction, Fraction]:
+    """What a matched pair adds to the numerators of P and R under ``scheme``.
 
-    >>> g = [SpanSet((Span(0, 10),)), SpanSet((Span(20, 30),))]
-    >>> p = [SpanSet((Span(5, 25),))]
-    >>> [(m.gold, m.pred, m.overlap) for m in align(g, p)]
-    [(0, 0, 5)]
+    >>> pair_credit("partial", Match(0, 0, 3, 5, 4, False, True))
+    (Fraction(1, 2), Fraction(1, 2))
+    >>> pair_credit("proportional", Match(0, 0, 3, 5, 4, False, True))
+    (Fraction(3, 4), Fraction(3, 5))
     """
+    if scheme == "proportional":
+        return Fraction(m.overlap, m.pred_size), Fraction(m.overlap, m.gold_size)
+    if scheme == "partial":
+        c = Fraction(1) if m.bounds else Fraction(1, 2)
+    else:
+        c = Fraction(int(is_correct(scheme, m)))
+    return c, c
+
+
+def is_correct(scheme: str, m: Match) -> bool:
+    """Whether a matched pair is COR under ``scheme``."""
+    check_scheme(scheme)
+    if scheme == "strict":
+        return m.bounds and m.labelled
+    if scheme == "type":
+        return m.labelled
+    return m.bounds
+
+
+def _candidates(gu: list[Units], pu: list[Units]) -> list[tuple[int, int, int]]:
+    """``(gold, pred, overlap)`` of every overlapping pair (a sweep over first units)."""
+    order = sorted((u[0][0], i) for i, u in enumerate(gu) if u)
+    firsts = [lo for lo, _ in order]
+    out = []
+    for j, u in enumerate(pu):
+        if not u:
+            continue
+        for _, i in order[: bisect.bisect_left(firsts, u[-1][1])]:
+            if gu[i][-1][1] > u[0][0]:
+                ov = overlap(gu[i], u)
+                if ov:
+                    out.append((i, j, ov))
+    return out
+
+
+def align(
+    gold: Sequence[SpanSet], pred: Sequence[SpanSet], *, scheme: str, level: str = "char",
+    tokens: Tokens | None = None,
+) -> tuple[Match, ...]:
+    """The one-to-one alignment of ``scheme`` (objective in the module docstring).
+
+    >>> g = [SpanSet((Span(0, 10),), "S1")]
+    >>> p = [SpanSet((Span(0, 6),), "S2"), SpanSet((Span(6, 10),), "S1")]
+    >>> [(m.gold, m.pred) for m in align(g, p, scheme="type")], [(m.gold, m.pred) for m in align(g, p, scheme="exact")]
+    ([(0, 1)], [(0, 0)])
+    """
+    check_scheme(scheme)
+    check_level(level, tokens)
     gu = [units(g.spans, level=level, tokens=tokens) for g in gold]
     pu = [units(p.spans, level=level, tokens=tokens) for p in pred]
-    if not gu or not pu:
-        return ()
-    # Canonical order makes tie-breaking independent of the input order.
-    go = sorted(range(len(gold)), key=lambda i: (gu[i], gold[i].label or ""))
-    po = sorted(range(len(pred)), key=lambda j: (pu[j], pred[j].label or ""))
-    ov = np.array([[overlap(gu[i], pu[j]) for j in po] for i in go], dtype=np.int64)
-    if not ov.any():
-        return ()
-    same = np.array([[gu[i] == pu[j] for j in po] for i in go])
-    lab = np.array([[gold[i].label == pred[j].label for j in po] for i in go])
-    k = min(len(gold), len(pred)) + 1
-    # Lexicographic weights: overlap dominates any sum of bonuses.
-    weight = np.where(ov > 0, ov * k * k + same * k + lab, 0)
-    from scipy.optimize import linear_sum_assignment  # lazy: keeps `list` and `validate` quick to start
+    # Canonical order makes the tie-break independent of the input order.
+    g_rank = {i: r for r, i in enumerate(sorted(range(len(gold)), key=lambda i: (gu[i], gold[i].label or "")))}
+    p_rank = {j: r for r, j in enumerate(sorted(range(len(pred)), key=lambda j: (pu[j], pred[j].label or "")))}
+    pairs = {}
+    for i, j, ov in _candidates(gu, pu):
+        pairs[(i, j)] = Match(i, j, ov, size(gu[i]), size(pu[j]), gu[i] == pu[j], gold[i].label == pred[j].label)
+    weights = _weights(list(pairs.values()), scheme, overlap_bound=sum(map(size, gu)) + 1,
+                       k=min(len(gold), len(pred)) + 1)
+    by_rank = {(g_rank[i], p_rank[j]): w for (i, j), w in weights.items()}
+    g_of = {r: i for i, r in g_rank.items()}
+    p_of = {r: j for j, r in p_rank.items()}
+    chosen = [pairs[(g_of[a], p_of[b])] for a, b in max_weight_matching(by_rank)]
+    return tuple(sorted(chosen, key=lambda m: (m.gold, m.pred)))
 
-    rows, cols = linear_sum_assignment(weight, maximize=True)
-    out = []
-    for r, c in zip(rows, cols):
-        if ov[r, c] > 0:
-            i, j = go[r], po[c]
-            out.append(Match(i, j, int(ov[r, c]), size(gu[i]), size(pu[j]), bool(same[r, c]), bool(lab[r, c])))
-    return tuple(sorted(out, key=lambda m: (m.gold, m.pred)))
+
+def _weights(matches: list[Match], scheme: str, *, overlap_bound: int, k: int) -> dict[tuple[int, int], int]:
+    """One exact integer per pair ranking matchings lexicographically (module docstring).
+
+    The credit level is scaled by the common denominator of the credits, so
+    it is an integer; every lower level sums to less than one unit above it.
+    """
+    credits = {(m.gold, m.pred): sum(pair_credit(scheme, m)) for m in matches}
+    scale = math.lcm(*(c.denominator for c in credits.values())) if credits else 1
+    out = {}
+    for m in matches:
+        c = credits[(m.gold, m.pred)] * scale
+        out[(m.gold, m.pred)] = ((int(c) * overlap_bound + m.overlap) * k + m.bounds) * k + m.labelled
+    return out
 
 
 def item_of(offset: int | None, item_starts: Sequence[int]) -> int:
@@ -209,8 +200,8 @@ def item_of(offset: int | None, item_starts: Sequence[int]) -> int:
 
     ``None`` (no spans) maps to the pseudo-item ``len(item_starts)``.
 
-    >>> item_of(12, [0, 10, 20]), item_of(None, [0, 10, 20])
-    (1, 3)
+    >>> item_of(12, [0, 10, 20]), item_of(None, [0, 10, 20]), item_of(3, [5, 10])
+    (1, 3, 0)
     """
     if offset is None:
         return len(item_starts)
@@ -221,61 +212,55 @@ def span_item_stats(
     gold: Sequence[SpanSet],
     pred: Sequence[SpanSet],
     *,
+    scheme: str,
     item_starts: Sequence[int],
     matches: Sequence[Match],
     gold_keep: Sequence[bool] | None = None,
     pred_keep: Sequence[bool] | None = None,
 ) -> np.ndarray:
-    """Sufficient statistics per item, shape ``(len(item_starts) + 1, 8)``.
+    """Sufficient statistics of ``scheme`` per item, shape ``(len(item_starts) + 1, 6)``.
 
-    A gold span set belongs to the item holding its first character; a
-    matched prediction to its gold's item; an unmatched one to the item of
-    its own first character; one without spans to the last row (the
-    unaligned pseudo-item).  ``gold_keep``/``pred_keep`` restrict the
-    statistics to a subset (per-label breakdowns); a match counts when its
-    gold is kept.
+    ``matches`` is that scheme's alignment.  A gold span set belongs to the
+    item holding its first character; a matched prediction to its gold's
+    item; an unmatched one to the item of its own first character; one
+    without spans to the last row (the unaligned pseudo-item).
+    ``gold_keep``/``pred_keep`` restrict the statistics to a subset
+    (per-label breakdowns); a match counts when its gold is kept.
     """
+    check_scheme(scheme)
     out = np.zeros((len(item_starts) + 1, len(STAT_KEYS)))
     gk = [True] * len(gold) if gold_keep is None else list(gold_keep)
     pk = [True] * len(pred) if pred_keep is None else list(pred_keep)
     for i, g in enumerate(gold):
         if gk[i]:
-            out[item_of(g.first, item_starts), _K["pos"]] += 1
+            out[item_of(g.first, item_starts), _COL["pos"]] += 1
     for m in matches:
         if not gk[m.gold]:
             continue
         row = out[item_of(gold[m.gold].first, item_starts)]
-        row[_K["act"]] += 1
-        row[_K["matched"]] += 1
-        row[_K["bounds"]] += m.bounds
-        row[_K["labelled"]] += m.labelled
-        row[_K["strict"]] += m.bounds and m.labelled
-        row[_K["prop_p"]] += m.overlap / m.pred_size
-        row[_K["prop_r"]] += m.overlap / m.gold_size
+        credit_p, credit_r = pair_credit(scheme, m)
+        row[[_COL["act"], _COL["matched"]]] += 1
+        row[_COL["cor"]] += is_correct(scheme, m)
+        row[_COL["credit_p"]] += float(credit_p)
+        row[_COL["credit_r"]] += float(credit_r)
     matched_any = {m.pred for m in matches}
     for j, p in enumerate(pred):
         if pk[j] and j not in matched_any:
-            out[item_of(p.first, item_starts), _K["act"]] += 1
+            out[item_of(p.first, item_starts), _COL["act"]] += 1
     return out
 
 
-def prf(sums: np.ndarray, scheme: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def prf(sums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Precision, recall, F1 from summed :data:`STAT_KEYS` (rows vectorised).
 
     >>> import numpy as np
-    >>> p, r, f = prf(np.array([[4, 2, 2, 1, 2, 1, 1.5, 1.0]]), "partial")
+    >>> p, r, f = prf(np.array([[4, 2, 2, 1, 1.5, 1.5]]))
     >>> float(p[0]), float(r[0]), round(float(f[0]), 4)
     (0.75, 0.375, 0.5)
     """
     s = np.atleast_2d(np.asarray(sums, dtype=float))
-    c = {k: s[:, i] for k, i in _K.items()}
-    if scheme == "proportional":
-        num_p, num_r = c["prop_p"], c["prop_r"]
-    else:
-        num = _correct(c, scheme)
-        num_p = num_r = num
-    p = safe_divide(num_p, c["act"])
-    r = safe_divide(num_r, c["pos"])
+    p = safe_divide(s[:, _COL["credit_p"]], s[:, _COL["act"]])
+    r = safe_divide(s[:, _COL["credit_r"]], s[:, _COL["pos"]])
     return p, r, harmonic_mean(p, r)
 
 
@@ -288,32 +273,20 @@ def harmonic_mean(p: np.ndarray, r: np.ndarray) -> np.ndarray:
     return np.where(both_undefined, np.nan, f)
 
 
-def _correct(c: dict[str, np.ndarray], scheme: str) -> np.ndarray:
-    if scheme == "strict":
-        return c["strict"]
-    if scheme == "exact":
-        return c["bounds"]
-    if scheme == "type":
-        return c["labelled"]
-    if scheme == "partial":
-        return c["bounds"] + 0.5 * (c["matched"] - c["bounds"])
-    raise ConfigError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme")
-
-
 def categories(sums: Sequence[float], scheme: str) -> dict[str, int]:
     """COR/INC/PAR/MIS/SPU/POS/ACT of a scheme from summed statistics.
 
-    >>> categories([3, 3, 2, 1, 2, 1, 1.5, 1.2], "strict")
+    >>> categories([3, 3, 2, 1, 1, 1], "strict")
     {'COR': 1, 'INC': 1, 'PAR': 0, 'MIS': 1, 'SPU': 1, 'POS': 3, 'ACT': 3}
+    >>> categories([3, 3, 2, 1, 1.5, 1.5], "partial")["PAR"]
+    1
     """
     check_scheme(scheme)
-    c = {k: int(round(float(sums[i]))) for k, i in _K.items() if not k.startswith("prop")}
-    good = {"strict": c["strict"], "exact": c["bounds"], "type": c["labelled"],
-            "partial": c["bounds"], "proportional": c["bounds"]}[scheme]
-    rest = c["matched"] - good
-    par = rest if scheme in ("partial", "proportional") else 0
+    c = {k: int(round(float(sums[_COL[k]]))) for k in ("pos", "act", "matched", "cor")}
+    rest = c["matched"] - c["cor"]
+    par = rest if scheme in _PARTIAL_CREDIT else 0
     return {
-        "COR": good, "INC": rest - par, "PAR": par,
+        "COR": c["cor"], "INC": rest - par, "PAR": par,
         "MIS": c["pos"] - c["matched"], "SPU": c["act"] - c["matched"],
         "POS": c["pos"], "ACT": c["act"],
     }
@@ -327,14 +300,18 @@ def span_scores(
     level: str = "char",
     tokens: Tokens | None = None,
 ) -> dict[str, float | int | None]:
-    """Precision, recall, F1 and category counts for one set of span sets."""
-    check_scheme(scheme)
-    matches = align(gold, pred, level=level, tokens=tokens)
-    sums = span_item_stats(gold, pred, item_starts=[0], matches=matches).sum(axis=0)
-    p, r, f = prf(sums, scheme)
+    """Precision, recall, F1 and category counts for one set of span sets.
+
+    An undefined value is ``None`` and raises one
+    :class:`~benchmark.scoring.result.UndefinedMetricWarning` per call.
+    """
+    matches = align(gold, pred, scheme=scheme, level=level, tokens=tokens)
+    sums = span_item_stats(gold, pred, scheme=scheme, item_starts=[0], matches=matches).sum(axis=0)
+    p, r, f = prf(sums)
     out: dict[str, float | int | None] = {
         k: (None if np.isnan(v[0]) else float(v[0])) for k, v in (("precision", p), ("recall", r), ("f1", f))
     }
+    warn_undefined("span_scores", [k for k in ("precision", "recall", "f1") if out[k] is None])
     out.update(categories(sums, scheme))
     return out
 
@@ -342,13 +319,6 @@ def span_scores(
 def check_scheme(scheme: str) -> None:
     if scheme not in SCHEMES:
         raise ConfigError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme")
-
-
-def check_level(level: str, tokens: Tokens | None) -> None:
-    if level not in LEVELS:
-        raise ConfigError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}", field="level")
-    if level == "token" and tokens is None:
-        raise ConfigError("level 'token' needs the text's tokens (tokenize(text))", field="level")
 
 
 def span_metric_specs(
@@ -363,7 +333,8 @@ def span_metric_specs(
     """F1, precision and recall specs for each scheme and level of a span family.
 
     Names are ``<base>_<f1|precision|recall>.<scheme>.<level>[.<extra values>]``
-    and read the row family ``<family>.<level>[.<extra values>]``.
+    and read the row family ``<family>.<level>.<scheme>[.<extra values>]``,
+    the statistics of that scheme's own alignment.
 
     >>> [s.name for s in span_metric_specs("cue", "cue", "cue", schemes=("exact",), levels=("char",))]
     ['cue_f1.exact.char', 'cue_precision.exact.char', 'cue_recall.exact.char']
@@ -377,18 +348,18 @@ def span_metric_specs(
                 k = ("precision", "recall", "f1").index(stat)  # position in prf()'s output
                 specs.append(MetricSpec(
                     f"{base}_{stat}.{scheme}.{level}{suffix}",
-                    f"{what} {stat} ({scheme} scheme, {level} level{suffix.replace('.', ', ')})",
-                    family_builder(f"{family}.{level}{suffix}", STAT_KEYS, _prf_aggregate(scheme, k),
+                    f"{what} {stat} ({scheme} scheme, {level} level{suffix.replace('.', ', ')})",  # pragma: no mutate
+                    family_builder(f"{family}.{level}.{scheme}{suffix}", STAT_KEYS, _prf_aggregate(k),
                                    _category_details(scheme)),
                     (("scheme", scheme), ("level", level), ("norm", "none"), *extra),
-                    ("numpy", "scipy"),
+                    ("numpy",),
                 ))
     return specs
 
 
-def _prf_aggregate(scheme: str, k: int):
+def _prf_aggregate(k: int):
     def aggregate(sums: np.ndarray) -> np.ndarray:
-        return prf(sums, scheme)[k]
+        return prf(sums)[k]
 
     return aggregate
 

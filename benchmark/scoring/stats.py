@@ -133,7 +133,7 @@ def bootstrap_ci(
     (6.0, True)
     """
     stats = _as_matrix(stats)
-    _check_resampling(n_resamples, confidence)
+    _check_resampling(n_resamples, confidence, seed)
     estimate = point_estimate(stats, aggregate) if stats.shape[0] else float("nan")
     if stats.shape[0] == 0:
         return ConfidenceInterval(estimate, float("nan"), float("nan"), n_resamples, n_resamples)
@@ -173,7 +173,7 @@ def paired_bootstrap(
     (0.5, True)
     """
     stats_a, stats_b = _paired(stats_a, stats_b)
-    _check_resampling(n_resamples, 0.5)
+    _check_resampling(n_resamples, 0.5, seed)
     score_a, score_b = point_estimate(stats_a, aggregate), point_estimate(stats_b, aggregate)
     rng = np.random.default_rng(seed)
     n = stats_a.shape[0]
@@ -213,8 +213,8 @@ def approximate_randomization(
     (0.0, 1.0)
     """
     stats_a, stats_b = _paired(stats_a, stats_b)
-    if n_trials < 1:
-        raise ConfigError(f"must be a positive integer, got {n_trials!r}", field="n_trials")
+    _check_count(n_trials, "n_trials")
+    _check_seed(seed)
     score_a, score_b = point_estimate(stats_a, aggregate), point_estimate(stats_b, aggregate)
     rng = np.random.default_rng(seed)
     n = stats_a.shape[0]
@@ -224,8 +224,8 @@ def approximate_randomization(
     diff = stats_a - stats_b
     total_a, total_b = stats_a.sum(axis=0), stats_b.sum(axis=0)
     block = max(1, _BLOCK_CELLS // max(1, n))
-    scores_a = np.empty(n_trials)
-    scores_b = np.empty(n_trials)
+    scores_a = np.full(n_trials, np.nan)  # NaN, never stale memory, if a block were skipped
+    scores_b = np.full(n_trials, np.nan)
     for lo in range(0, n_trials, block):
         moved = swap[lo : lo + block].astype(float) @ diff
         scores_a[lo : lo + block] = aggregate(total_b + moved)
@@ -271,8 +271,19 @@ def _paired(stats_a: np.ndarray, stats_b: np.ndarray) -> tuple[np.ndarray, np.nd
     return a, b
 
 
-def _check_resampling(n_resamples: int, confidence: float) -> None:
-    if not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise ConfigError(f"must be a positive integer, got {n_resamples!r}", field="n_resamples")
+def _check_resampling(n_resamples: int, confidence: float, seed: int) -> None:
+    _check_count(n_resamples, "n_resamples")
     if not 0.0 < confidence < 1.0:
         raise ConfigError(f"must be in (0, 1), got {confidence!r}", field="confidence")
+    _check_seed(seed)
+
+
+def _check_count(n: int, field: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ConfigError(f"must be a positive integer, got {n!r}", field=field)
+
+
+def _check_seed(seed: int) -> None:
+    """A seed is a non-negative integer: ``None`` would draw an unseeded, irreproducible stream."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"must be an integer >= 0 (None would be unseeded), got {seed!r}", field="seed")

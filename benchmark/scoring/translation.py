@@ -1,11 +1,25 @@
 """Translation scores from sacrebleu's per-segment sufficient statistics.
 
 chrF++ (``CHRF(word_order=2)``, the main metric), chrF, BLEU and TER are
-computed exactly as sacrebleu's own significance tests do: per-segment
-statistics from ``metric._extract_corpus_statistics`` and a score from
-summed statistics with ``metric._compute_score_from_stats``, so the score of
-all segments equals ``corpus_score`` to the last digit and any resample is
-scored by sacrebleu's own formula.
+computed exactly as sacrebleu's own significance tests
+(``sacrebleu.significance``) compute them: per-segment statistics, summed,
+then scored with sacrebleu's own formula, so the score of all segments
+equals ``corpus_score`` to the last digit and any resample is scored by
+sacrebleu's arithmetic.
+
+**Which sacrebleu API.**  sacrebleu has no public per-segment statistics:
+its public surface is ``corpus_score``, ``sentence_score`` and
+``get_signature`` (and ``BLEU.compute_bleu`` for BLEU alone); sentence scores
+cannot be summed.  The least private route is the one sacrebleu's own public
+``PairedTest`` takes — ``Metric._extract_corpus_statistics`` and
+``Metric._compute_score_from_stats`` — so a sacrebleu release that broke it
+would break its own paired tests.  It is pinned twice: every call of
+:func:`segment_statistics` checks the summed statistics against the public
+``corpus_score`` on the same data (and refuses to go on if they differ), and
+the tests compare both on random corpora.  The signature is sacrebleu's real
+one: ``get_signature()`` of the metric that read this run's references,
+recorded in each per-item row and copied whole into ours
+(``sacrebleu_sig``).
 
 **Reference layout.**  In this project references are always
 *segment-major*: ``references[i]`` is the tuple of reference strings of
@@ -26,8 +40,8 @@ Examples
 >>> stats, sig = segment_statistics("chrf++", hypotheses=hyps, references=refs)
 >>> float(score_from_stats("chrf++", stats.sum(axis=0))[0]) == corpus_score("chrf++", hypotheses=hyps, references=refs)
 True
->>> sig.split("|")[0]
-'chrF2++'
+>>> sig.split("|")[:2]
+['chrF2++', 'nrefs:1']
 >>> name_found("Sergey Lavrov said", ("Sergei Lavrov", "Lavrov")), has_quotation("He said “yes”.")
 (True, True)
 """
@@ -36,7 +50,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 from sacrebleu.metrics import BLEU, CHRF, TER
@@ -45,6 +59,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.submission.predictions import PredTranslation
 from benchmark.gold.schema import Document
 from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio
+from benchmark.scoring.signature import package_version
 
 METRICS = ("chrf++", "chrf", "bleu", "ter")
 """Translation metric names, main one first."""
@@ -96,25 +111,28 @@ def to_sacrebleu_streams(references: Sequence[Sequence[str]]) -> list[list[str |
 def segment_statistics(
     name: str, *, hypotheses: Sequence[str], references: Sequence[Sequence[str]]
 ) -> tuple[np.ndarray, str]:
-    """Per-segment statistics ``(n, k)`` and sacrebleu's signature string."""
+    """Per-segment statistics ``(n, k)`` and sacrebleu's signature of this scoring.
+
+    The signature is ``<score name>|<sacrebleu get_signature()>`` of the metric
+    that read these references (``"none"`` when there is no segment).
+    """
     if len(hypotheses) != len(references):
         raise InputError(
             f"{len(hypotheses)} hypotheses for {len(references)} reference segments", field="translations"
         )
-    metric = make_metric(name)
     if not hypotheses:
-        return np.zeros((0, stats_width(name))), _signature(metric, name)
+        return np.zeros((0, stats_width(name))), "none"
     if any(len(r) == 0 for r in references):
         raise InputError("every segment needs at least one reference", field="references")
-    stats = metric._extract_corpus_statistics(list(hypotheses), to_sacrebleu_streams(references))
-    return np.asarray(stats, dtype=float), _signature(metric, name)
-
-
-def _signature(metric, name: str) -> str:
-    if not hasattr(metric, "num_refs"):
-        metric.num_refs = 1  # set by sacrebleu only once references were read
-    score_name = metric._compute_score_from_stats([0] * stats_width(name)).name
-    return f"{score_name}|{metric.get_signature()}"
+    metric = make_metric(name)
+    streams = to_sacrebleu_streams(references)
+    stats = np.asarray(metric._extract_corpus_statistics(list(hypotheses), streams), dtype=float)
+    corpus = metric.corpus_score(list(hypotheses), streams)  # public API: the reference value, and nrefs
+    summed = float(score_from_stats(name, stats.sum(axis=0))[0])
+    if summed != corpus.score:
+        raise RuntimeError(f"sacrebleu {package_version('sacrebleu')}: summed segment statistics give {name} "
+                           f"{summed}, corpus_score {corpus.score}; its internal statistics API changed")
+    return stats, f"{corpus.name}|{metric.get_signature().format()}"
 
 
 def score_from_stats(name: str, sums: np.ndarray) -> np.ndarray:
@@ -153,8 +171,17 @@ def has_quotation(translation: str) -> bool:
     return bool(_QUOTED.search(translation))
 
 
-def _sacrebleu_fields(name: str) -> tuple[tuple[str, str], ...]:
-    return (("sacrebleu_sig", f"[{_signature(make_metric(name), name)}]"), ("scale", "0-100"))
+def _recorded_signature(family: str):
+    """Signature fields from the sacrebleu signature the rows of ``family`` recorded."""
+
+    def fields(rows: Sequence[Mapping[str, Any]]) -> tuple[tuple[str, str], ...]:
+        found = {str(r["sacrebleu"][family]) for r in rows if family in r.get("stats", {}) and "sacrebleu" in r}
+        if len(found) > 1:
+            raise InputError(f"rows record {len(found)} different sacrebleu signatures for {family}: "
+                             f"{sorted(found)}; score them separately", field="sacrebleu")
+        return (("sacrebleu_sig", found.pop() if found else "none"), ("scale", "0-100"))
+
+    return fields
 
 
 def translation_rows(doc: Document, preds: Sequence[PredTranslation]) -> list[dict]:
@@ -170,58 +197,70 @@ def translation_rows(doc: Document, preds: Sequence[PredTranslation]) -> list[di
     by_seg = index_predictions(seg_preds, lambda t: t.segment_id, "translations", {s.id for s in segs})
     hyps = [by_seg[s.id].text if s.id in by_seg else "" for s in segs]  # missing = empty hypothesis
     refs = [(s.translation_en,) for s in segs]
-    stats = {name: segment_statistics(name, hypotheses=hyps, references=refs)[0] for name in METRICS}
+    scored = {name: segment_statistics(name, hypotheses=hyps, references=refs) for name in METRICS}
+    signatures = {name: sig for name, (_, sig) in scored.items()}
     rows = []
     for n, (seg, hyp) in enumerate(zip(segs, hyps)):
         inside = lambda span: seg.span.start <= span.start < seg.span.end  # noqa: E731
         named = {m.entity for m in doc.mentions if m.kind == "named" and inside(m.span)}
         names = [doc.entity(e) for e in sorted(named)]
         quoted = any(q.type in ("direct", "mixed") and inside(q.content[0]) for q in doc.quotes if q.content)
-        row_stats: dict[str, Any] = {name: stats[name][n].tolist() for name in METRICS}
+        row_stats: dict[str, Any] = {name: scored[name][0][n].tolist() for name in METRICS}
         row_stats["entity_names"] = {"correct": sum(name_found(hyp, e.names_en) for e in names), "total": len(names)}
         row_stats["quote_marks"] = {"correct": int(quoted and has_quotation(hyp)), "total": int(quoted)}
-        rows.append({"unit": "segment", "item": seg.id, "stats": row_stats})
+        rows.append({"unit": "segment", "item": seg.id, "sacrebleu": signatures, "stats": row_stats})
     if quote_preds:
         quotes = [q for q in doc.quotes if q.content]
         by_quote = index_predictions(quote_preds, lambda t: t.quote_id, "translations", {q.id for q in quotes})
         q_hyps = [by_quote[q.id].text if q.id in by_quote else "" for q in quotes]
-        q_stats, _ = segment_statistics("chrf++", hypotheses=q_hyps, references=[(q.translation_en,) for q in quotes])
+        q_stats, q_sig = segment_statistics("chrf++", hypotheses=q_hyps,
+                                            references=[(q.translation_en,) for q in quotes])
         for q, st in zip(quotes, q_stats):
-            rows.append({"unit": "quote", "item": q.id, "stats": {"quote_chrf++": st.tolist()}})
+            rows.append({"unit": "quote", "item": q.id, "sacrebleu": {"quote_chrf++": q_sig},
+                         "stats": {"quote_chrf++": st.tolist()}})
     return rows
 
 
-SPECS = (
-    *(
+def translation_specs() -> tuple[MetricSpec, ...]:
+    """The translation metrics, main one (chrF++) first (a function, so tests can build them afresh)."""
+    return (
+        *(
+            MetricSpec(
+                name,
+                f"corpus {name} over segments (sacrebleu)",  # pragma: no mutate
+                family_builder(name, None, lambda s, n=name: score_from_stats(n, s)),
+                (),
+                ("numpy", "sacrebleu"),
+                higher_is_better=name not in LOWER_IS_BETTER,
+                row_fields=_recorded_signature(name),
+            )
+            for name in METRICS
+        ),
         MetricSpec(
-            name,
-            f"corpus {name} over segments (sacrebleu)",
-            family_builder(name, None, lambda s, n=name: score_from_stats(n, s)),
-            _sacrebleu_fields(name),
+            "quote_chrf++",
+            "corpus chrF++ over gold quote contents translated as separate items (quote_id)",  # pragma: no mutate
+            family_builder("quote_chrf++", None, lambda s: score_from_stats("chrf++", s)),
+            (("ref", "quote.translation_en"), ("hyp", "quote_translations")),
             ("numpy", "sacrebleu"),
-            higher_is_better=name not in LOWER_IS_BETTER,
-        )
-        for name in METRICS
-    ),
-    MetricSpec(
-        "quote_chrf++",
-        "corpus chrF++ over gold quote contents translated as separate items (quote_id)",
-        family_builder("quote_chrf++", None, lambda s: score_from_stats("chrf++", s)),
-        (("ref", "quote.translation_en"), ("hyp", "quote_translations"), *_sacrebleu_fields("chrf++")),
-        ("numpy", "sacrebleu"),
-        optional=True,
-    ),
-    MetricSpec(
-        "speaker_name_accuracy",
-        "share of (segment, entity) pairs with a named mention whose translation has an accepted English name",
-        family_builder("entity_names", ("correct", "total"), ratio(0, 1), count_details),
-        (("match", "casefold_substring"), ("mentions", "named")),
-    ),
-    MetricSpec(
-        "quote_mark_preservation",
-        "share of segments with a direct or mixed gold quote whose translation keeps a quotation-mark pair",
-        family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
-        (("marks", "“”|\"\""), ("inside", "latin"), ("types", "direct,mixed")),
-    ),
-)
+            optional=True,
+            row_fields=_recorded_signature("quote_chrf++"),
+        ),
+        MetricSpec(
+            "speaker_name_accuracy",
+            "share of (segment, entity) pairs with a named mention whose translation "  # pragma: no mutate
+            "has an accepted English name",  # pragma: no mutate
+            family_builder("entity_names", ("correct", "total"), ratio(0, 1), count_details),
+            (("match", "casefold_substring"), ("mentions", "named")),
+        ),
+        MetricSpec(
+            "quote_mark_preservation",
+            "share of segments with a direct or mixed gold quote whose translation "  # pragma: no mutate
+            "keeps a quotation-mark pair",  # pragma: no mutate
+            family_builder("quote_marks", ("correct", "total"), ratio(0, 1), count_details),
+            (("marks", "“”|\"\""), ("inside", "latin"), ("types", "direct,mixed")),
+        ),
+    )
+
+
+SPECS = translation_specs()
 """The translation metrics, main one (chrF++) first."""

@@ -8,11 +8,17 @@ Choices stated once:
   A predicted mention's entity is its ``entity`` if that
   is a gold id, else the entity of the gold mention it overlaps most; each
   distinct unresolved label (or unlabelled mention) is one false speaker.
-* **quotes, per type** — the alignment is computed once over all quotes;
-  recall for type T counts gold quotes of type T; precision counts a
+* **alignments** — every scheme scores its own one-to-one alignment
+  (:func:`benchmark.scoring.spans.align`), and each segment row records the
+  pairs of every alignment under ``alignment`` (``{"gold": id, "pred":
+  index, "overlap": units, "same": equal extent}``, keyed like the
+  statistics), so reports read the pairing the scores came from.
+* **quotes, per type** — each scheme's alignment is computed once over all
+  quotes; recall for type T counts gold quotes of type T; precision counts a
   matched prediction under its *gold* quote's type (type errors are
-  measured by ``quote_type_accuracy`` instead) and a spurious one under its
-  predicted type (``untyped`` when it has none; that family has no metric).
+  measured by ``quote_type_accuracy``, on the main metric's alignment) and
+  a spurious one under its predicted type (``untyped`` when it has none;
+  that family has no metric).
 * **end2end** — the ``type`` span scheme with speaker ids as labels.
 * **translation** — ``speaker_name_accuracy`` uses *named* mentions only
   (a nominal «الوزير» is rightly translated "the minister");
@@ -23,6 +29,7 @@ Choices stated once:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -34,7 +41,7 @@ from benchmark.scoring import stance as stance_scoring
 from benchmark.scoring import translation as tr
 from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio, safe_divide
 from benchmark.scoring.spans import (
-    LEVELS, STAT_KEYS, SpanSet, align, harmonic_mean, item_of, span_item_stats, span_metric_specs, tokenize,
+    LEVELS, STAT_KEYS, Match, SpanSet, align, harmonic_mean, item_of, span_item_stats, span_metric_specs, tokenize,
 )
 from benchmark.tasks.base import Task
 
@@ -42,6 +49,11 @@ UNALIGNED = "unaligned"
 """Item id of the pseudo-item holding predictions that have no spans."""
 TYPE_BUCKETS = (*QUOTE_TYPES, "untyped")
 """Per-type families; ``untyped`` holds spurious predictions without a type."""
+SPEAKER_SCHEMES = ("exact", "partial", "proportional")
+QUOTE_SCHEMES = ("strict", "exact", "partial", "proportional")
+CUE_SCHEMES = ("exact", "partial", "proportional")
+TYPE_MATCH = "content.char.proportional"
+"""The alignment the quote-type confusion is counted on: the main metric's."""
 
 
 # ---------------------------------------------------------------- span helpers
@@ -58,11 +70,14 @@ def _segment_rows(
     doc: Document,
     families: Mapping[str, np.ndarray],
     extra: Mapping[str, tuple[tuple[str, ...], np.ndarray]] | None = None,
+    pairs: Mapping[str, list[list[dict]]] | None = None,
 ) -> list[dict]:
     """One row per segment, plus the unaligned pseudo-item when it holds anything.
 
     ``families`` are span statistics (:data:`STAT_KEYS` columns); ``extra``
-    maps other family names to (column names, matrix).
+    maps other family names to (column names, matrix); ``pairs`` maps a
+    family to the aligned pairs of each item, written as the row's
+    ``alignment`` so reports read the pairing the scores came from.
     """
     ids, _ = segment_items(doc)
     extra = extra or {}
@@ -72,23 +87,50 @@ def _segment_rows(
         if item == UNALIGNED and not any(m[n].any() for m in matrices):
             continue
         stats: dict[str, Any] = {
-            name: {k: (float(v) if k.startswith("prop") else int(v)) for k, v in zip(STAT_KEYS, m[n])}
+            name: {k: (float(v) if k.startswith("credit") else int(v)) for k, v in zip(STAT_KEYS, m[n])}
             for name, m in families.items()
         }
         for name, (cols, m) in extra.items():
             stats[name] = {c: int(v) for c, v in zip(cols, m[n])}
-        rows.append({"unit": "segment", "item": item, "stats": stats})
+        row: dict[str, Any] = {"unit": "segment", "item": item, "stats": stats}
+        if pairs:
+            row["alignment"] = {name: per_item[n] for name, per_item in pairs.items()}
+        rows.append(row)
     return rows
 
 
-def _span_families(doc, gold, pred, prefix, levels=LEVELS):
+def _binned_pairs(matches: Sequence[Match], gold: Sequence[SpanSet], starts: Sequence[int],
+                  gold_ids: Sequence[str], pred_ids: Sequence[int]) -> list[list[dict]]:
+    """Aligned pairs per item (the item of the gold's first character), as JSON objects."""
+    out: list[list[dict]] = [[] for _ in range(len(starts) + 1)]
+    for m in matches:
+        out[item_of(gold[m.gold].first, starts)].append(
+            {"gold": gold_ids[m.gold], "pred": pred_ids[m.pred], "overlap": m.overlap, "same": m.bounds})
+    return out
+
+
+@dataclass(frozen=True)
+class SpanFamilies:
+    """Statistics, alignments and per-item pairs of one span layer, keyed ``<prefix>.<level>.<scheme>``."""
+
+    stats: dict[str, np.ndarray]
+    matches: dict[str, tuple[Match, ...]]
+    pairs: dict[str, list[list[dict]]]
+
+
+def _span_families(doc, gold, pred, prefix, *, schemes, gold_ids, pred_ids, levels=LEVELS) -> SpanFamilies:
+    """Each scheme's own alignment and statistics at each level."""
     _, starts = segment_items(doc)
     tokens = tokenize(doc.text)
-    families, by_level = {}, {}
+    out = SpanFamilies({}, {}, {})
     for level in levels:
-        by_level[level] = align(gold, pred, level=level, tokens=tokens)
-        families[f"{prefix}.{level}"] = span_item_stats(gold, pred, item_starts=starts, matches=by_level[level])
-    return families, by_level
+        for scheme in schemes:
+            name = f"{prefix}.{level}.{scheme}"
+            matches = align(gold, pred, scheme=scheme, level=level, tokens=tokens)
+            out.matches[name] = matches
+            out.stats[name] = span_item_stats(gold, pred, scheme=scheme, item_starts=starts, matches=matches)
+            out.pairs[name] = _binned_pairs(matches, gold, starts, gold_ids, pred_ids)
+    return out
 
 
 def _main_first(specs: list[MetricSpec], main: str) -> tuple[MetricSpec, ...]:
@@ -114,8 +156,9 @@ def resolve_entity(doc: Document, mention: PredMention) -> str | None:
 def _speaker_rows(doc: Document, preds: Sequence[PredMention]) -> list[dict]:
     gold = [SpanSet((m.span,)) for m in doc.speaker_mentions]
     pred = [SpanSet(() if m.span is None else (m.span,)) for m in preds]
-    families, _ = _span_families(doc, gold, pred, "mention")
-    rows = _segment_rows(doc, families)
+    fam = _span_families(doc, gold, pred, "mention", schemes=SPEAKER_SCHEMES,
+                         gold_ids=[m.id for m in doc.speaker_mentions], pred_ids=range(len(preds)))
+    rows = _segment_rows(doc, fam.stats, pairs=fam.pairs)
     gold_ids = set(doc.speaker_ids)
     resolved, unresolved = set(), set()
     for n, m in enumerate(preds):
@@ -153,7 +196,7 @@ SPEAKERS = Task(
     "speakers", "speakers", "mentions of the entities who speak, and the set of speaking entities",
     _speaker_rows,
     _main_first(
-        span_metric_specs("speaker_mention", "mention", "speaker-mention", schemes=("exact", "partial", "proportional"))
+        span_metric_specs("speaker_mention", "mention", "speaker-mention", schemes=SPEAKER_SCHEMES)
         + [MetricSpec(f"speaker_entity_{stat}", f"speaker-entity {stat} over sets of entity ids",
                       family_builder("speaker_entity", ("tp", "fp", "fn"), _set_prf(k), _tp_details),
                       (("match", "entity_set"),))
@@ -177,29 +220,39 @@ def _check_type(value: str | None, field: str) -> str | None:
 def _quote_rows(doc: Document, preds) -> list[dict]:
     gold = [SpanSet(q.content, q.type) for q in doc.quotes]
     pred = [SpanSet(p.content, _check_type(p.type, f"quotes[{j}].type")) for j, p in enumerate(preds)]
-    families, by_level = _span_families(doc, gold, pred, "content")
-    matches = by_level["char"]
+    fam = _span_families(doc, gold, pred, "content", schemes=QUOTE_SCHEMES,
+                         gold_ids=[q.id for q in doc.quotes], pred_ids=range(len(preds)))
     _, starts = segment_items(doc)
-    # Per-type: gold by its type; a prediction by its gold's type when
-    # matched, else by its own type ("untyped" when it has none).
+    families = dict(fam.stats)
+    for scheme in QUOTE_SCHEMES:
+        families.update(_per_type(gold, pred, starts, scheme, fam.matches[f"content.char.{scheme}"]))
+    # An unaligned cue is a span set without spans: spurious, in the unaligned pseudo-item.
+    cued = [j for j, p in enumerate(preds) if p.cue or p.cue_unaligned]
+    cue_quotes = [q for q in doc.quotes if q.cue]
+    cues = _span_families(
+        doc, [SpanSet((q.cue,)) for q in cue_quotes], [SpanSet((preds[j].cue,) if preds[j].cue else ()) for j in cued],
+        "cue", schemes=CUE_SCHEMES, levels=("char",), gold_ids=[q.id for q in cue_quotes], pred_ids=cued,
+    )
+    families.update(cues.stats)
+    confusion = np.zeros((len(starts) + 1, len(_TYPE_CELLS)))
+    for m in fam.matches[TYPE_MATCH]:
+        cell = f"{gold[m.gold].label}>{pred[m.pred].label or 'none'}"
+        confusion[item_of(gold[m.gold].first, starts), _TYPE_CELLS.index(cell)] += 1
+    return _segment_rows(doc, families, {"quote_type": (_TYPE_CELLS, confusion)}, {**fam.pairs, **cues.pairs})
+
+
+def _per_type(gold, pred, starts, scheme: str, matches) -> dict[str, np.ndarray]:
+    """Per-type families of one scheme: gold by its type; a prediction by its
+    gold's type when matched, else by its own type (``untyped`` when it has none)."""
     bucket_of = {m.pred: gold[m.gold].label for m in matches}
-    for bucket in TYPE_BUCKETS:
-        families[f"content.char.{bucket}"] = span_item_stats(
-            gold, pred, item_starts=starts, matches=matches,
+    return {
+        f"content.char.{scheme}.{bucket}": span_item_stats(
+            gold, pred, scheme=scheme, item_starts=starts, matches=matches,
             gold_keep=[g.label == bucket for g in gold],
             pred_keep=[bucket_of.get(j, p.label or "untyped") == bucket for j, p in enumerate(pred)],
         )
-    # An unaligned cue is a span set without spans: spurious, in the unaligned pseudo-item.
-    pred_cues = [SpanSet((p.cue,) if p.cue else ()) for p in preds if p.cue or p.cue_unaligned]
-    cues, _ = _span_families(
-        doc, [SpanSet((q.cue,)) for q in doc.quotes if q.cue], pred_cues, "cue", levels=("char",),
-    )
-    families.update(cues)
-    confusion = np.zeros((len(starts) + 1, len(_TYPE_CELLS)))
-    for m in matches:
-        cell = f"{gold[m.gold].label}>{pred[m.pred].label or 'none'}"
-        confusion[item_of(gold[m.gold].first, starts), _TYPE_CELLS.index(cell)] += 1
-    return _segment_rows(doc, families, {"quote_type": (_TYPE_CELLS, confusion)})
+        for bucket in TYPE_BUCKETS
+    }
 
 
 def _type_accuracy(s: np.ndarray) -> np.ndarray:
@@ -212,19 +265,18 @@ def _type_details(total: np.ndarray) -> tuple:
     return (("gold_types", QUOTE_TYPES), ("pred_types", (*QUOTE_TYPES, "none")), ("confusion", matrix.tolist()))
 
 
-_SCHEMES = ("strict", "exact", "partial", "proportional")
 QUOTES = Task(
     "quotes", "quotes", "quote content spans (PARC proportional F1 and SemEval schemes), cues, quote types",
     _quote_rows,
     _main_first(
-        span_metric_specs("quote_content", "content", "quote-content", schemes=_SCHEMES)
+        span_metric_specs("quote_content", "content", "quote-content", schemes=QUOTE_SCHEMES)
         + [s for t in QUOTE_TYPES
-           for s in span_metric_specs("quote_content", "content", "quote-content", schemes=_SCHEMES,
+           for s in span_metric_specs("quote_content", "content", "quote-content", schemes=QUOTE_SCHEMES,
                                       levels=("char",), extra=(("type", t),))]
-        + span_metric_specs("quote_cue", "cue", "cue", schemes=("exact", "partial", "proportional"), levels=("char",))
-        + [MetricSpec("quote_type_accuracy", "quote-type accuracy on matched quotes (content, char level)",
+        + span_metric_specs("quote_cue", "cue", "cue", schemes=CUE_SCHEMES, levels=("char",))
+        + [MetricSpec("quote_type_accuracy", "quote-type accuracy on matched quotes (main metric's alignment)",
                       family_builder("quote_type", _TYPE_CELLS, _type_accuracy, _type_details),
-                      (("match", "content.char"),))],
+                      (("match", TYPE_MATCH),))],
         "quote_content_f1.proportional.char",
     ),
 )
@@ -258,8 +310,9 @@ ATTRIBUTION = Task(
 def _end2end_rows(doc: Document, preds) -> list[dict]:
     gold = [SpanSet(q.content, q.speaker) for q in doc.quotes]
     pred = [SpanSet(p.content, p.speaker) for p in preds]
-    families, _ = _span_families(doc, gold, pred, "e2e", levels=("char",))
-    return _segment_rows(doc, families)
+    fam = _span_families(doc, gold, pred, "e2e", schemes=("type",), levels=("char",),
+                         gold_ids=[q.id for q in doc.quotes], pred_ids=range(len(preds)))
+    return _segment_rows(doc, fam.stats, pairs=fam.pairs)
 
 
 END2END = Task(

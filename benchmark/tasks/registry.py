@@ -36,6 +36,9 @@ TASKS: Registry[Task] = Registry.from_table("task", [
 ])
 """Every task by name."""
 
+PAIRED_DEFAULTS = {"bs": 1000, "ar": 10000}
+"""Samples of each paired test when none are given (sacrebleu's defaults)."""
+
 
 def evaluate_task(
     task: str, pairs: Sequence[tuple[Document, DocPrediction | None]], *, gold_sha256: str, n_resamples: int,
@@ -61,12 +64,18 @@ def paired_test(
     task: str, metric_name: str, *, rows_a: Sequence[Mapping[str, Any]], rows_b: Sequence[Mapping[str, Any]],
     method: str = "bs", n_samples: int | None = None, seed: int = 12345,
 ) -> PairedTestResult:
-    """Paired test of run ``b`` against baseline run ``a``: ``bs`` (1,000) or ``ar`` (10,000)."""
+    """Paired test of run ``b`` against baseline run ``a``: ``bs`` or ``ar``.
+
+    ``n_samples=None`` takes the method's default, sacrebleu's: 1,000
+    bootstrap resamples or 10,000 randomization trials; any other value is
+    used as given (0 is refused, never replaced).
+    """
+    if method not in PAIRED_DEFAULTS:
+        raise ConfigError(f"unknown paired test {method!r}; expected 'bs' or 'ar'", field="method")
+    n = PAIRED_DEFAULTS[method] if n_samples is None else n_samples
     a = metric_from_per_item(task, metric_name, rows_a)
     b = metric_from_per_item(task, metric_name, rows_b)
     stats_a, stats_b, _ = paired_item_stats(a, b)
     if method == "bs":
-        return paired_bootstrap(stats_a, stats_b, a.aggregate, n_resamples=n_samples or 1000, seed=seed)
-    if method == "ar":
-        return approximate_randomization(stats_a, stats_b, a.aggregate, n_trials=n_samples or 10000, seed=seed)
-    raise ConfigError(f"unknown paired test {method!r}; expected 'bs' or 'ar'", field="method")
+        return paired_bootstrap(stats_a, stats_b, a.aggregate, n_resamples=n, seed=seed)
+    return approximate_randomization(stats_a, stats_b, a.aggregate, n_trials=n, seed=seed)

@@ -40,8 +40,9 @@ import evaluate
 import numpy as np
 
 from benchmark.gold.schema import Span
-from benchmark.scoring.signature import package_version
-from benchmark.scoring.spans import SCHEMES, SpanSet, align, categories, prf, span_item_stats
+from benchmark.scoring.result import warn_undefined
+from benchmark.scoring.signature import Signature, package_version
+from benchmark.scoring.spans import SCHEMES, STAT_KEYS, SpanSet, align, categories, prf, span_item_stats
 
 _DESCRIPTION = (
     "Quote-span and attribution precision, recall and F1 with one-to-one span-set alignment "
@@ -94,16 +95,18 @@ class QuoteSpans(evaluate.Metric):
     def _compute(self, predictions, references, prediction_labels=None, reference_labels=None, scheme="proportional"):
         if scheme not in SCHEMES:
             raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
-        total = np.zeros(8)
+        total = np.zeros(len(STAT_KEYS))
         for n, (pred_item, gold_item) in enumerate(zip(predictions, references)):
             gold = _span_sets(gold_item, reference_labels[n] if reference_labels else None)
             pred = _span_sets(pred_item, prediction_labels[n] if prediction_labels else None)
-            matches = align(gold, pred)
-            total += span_item_stats(gold, pred, item_starts=[0], matches=matches).sum(axis=0)
-        p, r, f = prf(total, scheme)
+            matches = align(gold, pred, scheme=scheme)
+            total += span_item_stats(gold, pred, scheme=scheme, item_starts=[0], matches=matches).sum(axis=0)
+        p, r, f = prf(total)
         out = {k: (None if np.isnan(v[0]) else float(v[0])) for k, v in (("precision", p), ("recall", r), ("f1", f))}
+        warn_undefined("quote_spans", [k for k in ("precision", "recall", "f1") if out[k] is None])
         out.update(categories(total, scheme))
-        # The same settings string as the harness's metrics, minus the bootstrap and gold fields.
-        out["signature"] = "|".join([f"quote_spans|scheme:{scheme}|level:char|norm:none",
-                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "numpy", "scipy"))])
+        # The same settings as the harness's metrics, minus the bootstrap and gold fields.
+        fields = (("scheme", scheme), ("level", "char"), ("norm", "none"),
+                  *((pkg, package_version(pkg)) for pkg in ("benchmark", "numpy")))
+        out["signature"] = Signature("quote_spans", fields).format()
         return out

@@ -4,11 +4,12 @@ A thin wrapper over :func:`benchmark.scoring.stance.stance_scores`.
 Labels are ``FAVOR``, ``AGAINST`` and ``NONE``; a prediction ``""`` means
 "no prediction" and is wrong for its gold class.
 
-F_avg = (F_FAVOR + F_AGAINST) / 2, pooled over items, averaging only the
-defined components (a class with no gold item and no prediction is left
-out; F_avg is ``None`` when neither is defined).  The ``per_target``
-configuration adds ``targets`` and returns the StanceEval 2024 average of
-per-target F_avg values as ``f_avg_per_target``.
+F_avg = (F_FAVOR + F_AGAINST) / 2 pooled over items, exactly as
+SemEval-2016's ``eval.pl``: a zero denominator counts as 0 and the sum is
+always divided by 2 (a missing prediction is its ``UNKNOWN``).  The
+``per_target`` configuration adds ``targets`` and returns the StanceEval
+2024 average of per-target F_avg values as ``f_avg_per_target``, and the
+average over defined components only as ``f_avg_per_target_defined``.
 
 Load it offline from its folder: ``evaluate.load("<path>/stance_favg")``.
 
@@ -27,7 +28,7 @@ Examples
 import datasets
 import evaluate
 
-from benchmark.scoring.signature import package_version
+from benchmark.scoring.signature import Signature, package_version
 from benchmark.scoring.stance import stance_scores
 
 _DESCRIPTION = "SemEval-2016 stance F_avg = (F_FAVOR + F_AGAINST)/2, StanceEval per-target F_avg and 3-class macro F1."
@@ -47,9 +48,10 @@ Args:
     references: the gold labels.
     targets (config "per_target"): the target of each item.
 Returns:
-    f_avg, macro_f1, accuracy, f_favor, f_against, f_none, precision, recall,
-    support, confusion (rows FAVOR/AGAINST/NONE, columns plus MISSING) and,
-    with targets, f_avg_per_target and per_target.
+    f_avg, f_favor, f_against (eval.pl), macro_f1, accuracy, precision, recall,
+    f1, support, confusion (rows FAVOR/AGAINST/NONE, columns plus MISSING) and,
+    with targets, f_avg_per_target, per_target, f_avg_per_target_defined and
+    per_target_defined.
 """
 
 
@@ -70,6 +72,7 @@ class StanceFavg(evaluate.Metric):
 
     def _compute(self, predictions, references, targets=None):
         out = stance_scores(gold=list(references), pred=[p or None for p in predictions], targets=targets)
-        out["signature"] = "|".join(["stance_f_avg|labels:FAVOR,AGAINST,NONE|undefined:skip",
-                                     *(f"{pkg}:{package_version(pkg)}" for pkg in ("benchmark", "sklearn"))])
+        fields = (("labels", "FAVOR,AGAINST,NONE"), ("missing", "wrong"), ("undef", "zero"),
+                  *((pkg, package_version(pkg)) for pkg in ("benchmark", "numpy")))
+        out["signature"] = Signature("stance_f_avg", fields).format()
         return out
