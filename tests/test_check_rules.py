@@ -196,8 +196,10 @@ def test_duplicate_target_ids_and_documents_are_problems(tmp_path):
     targets = json.loads((src / "targets.json").read_text(encoding="utf-8"))
     (tmp_path / "targets.json").write_text(json.dumps(targets + targets[:1]), encoding="utf-8")
     found = [str(p) for p in check_data(tmp_path)]
-    assert found == [f"{tmp_path / 'targets.json'}: targets[{len(targets)}].id: duplicate id {targets[0]['id']!r}",
-                     f"{tmp_path / 'gold' / 'b.json'}: doc_id: duplicate document id '000_d60cf795c66ab44c'"]
+    assert found == [f"{tmp_path / 'targets.json'}: targets[{len(targets)}].id: duplicate id {targets[0]['id']!r} "
+                     "(first at targets[0])",
+                     f"{tmp_path / 'gold' / 'b.json'}: doc_id: duplicate document id '000_d60cf795c66ab44c' "
+                     f"(also in {tmp_path / 'gold' / 'a.json'})"]
 
 
 def test_load_checked_corpus_reads_the_default_gold_and_refuses_a_broken_one(tmp_path):
