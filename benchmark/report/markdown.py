@@ -195,10 +195,11 @@ def mention_section(data: ReportData) -> list[str]:
             out.append(f"{n}. «{md_inline(text)}» · {_where(data, e.doc_id, e.segment_id, spans)} · "
                        f"{md_inline(who)}")
         out.append("")
-    for v in views:
+    rows = [(-(len(v.speakers.missed_entities) + len(v.speakers.false_entities)), v.doc.doc_id, v)
+            for v in views if v.speakers is not None and (v.speakers.missed_entities or v.speakers.false_entities)]
+    # Across a corpus only the documents with the most such entities are listed, like every other error.
+    for _, _, v in sorted(rows, key=lambda r: r[:2])[: max(data.worst, 1)]:
         sm = v.speakers
-        if sm is None or not (sm.missed_entities or sm.false_entities):
-            continue
         names = lambda ids: ", ".join(md_inline(entity_name(v.doc, i)) for i in ids) or "none"  # noqa: E731
         prefix = f"{code(v.doc.doc_id)}: " if len(views) > 1 else ""
         out += [f"{prefix}speaking entities never found: {names(sm.missed_entities)}; "
