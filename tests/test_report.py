@@ -89,23 +89,23 @@ def synthetic_prediction(doc: Document) -> DocPrediction:
     )
 
 
-def score(corpus: Corpus, pred: DocPrediction, *, tasks=None) -> tuple[dict, list[dict]]:
-    """metrics.json ``tasks`` and per-item rows, as the harness computes them."""
-    doc = corpus.documents[0]
+def score(corpus: Corpus, pred: DocPrediction | list[DocPrediction], *, tasks=None) -> tuple[dict, list[dict]]:
+    """metrics.json ``tasks`` and per-item rows, as the harness computes them (one prediction per document)."""
+    preds = pred if isinstance(pred, list) else [pred]
     metrics, rows = {}, []
     for name in tasks or TASKS.names():
         with warnings.catch_warnings():
             # Per-type metrics of types absent from a tiny document are undefined by design.
             warnings.simplefilter("ignore", UndefinedMetricWarning)
-            res = TASKS.get(name).evaluate_corpus(pairs=[(doc, pred)], gold_sha256=corpus.sha256, n_resamples=50,
-                                                  seed=7)
+            res = TASKS.get(name).evaluate_corpus(pairs=list(zip(corpus.documents, preds)),
+                                                  gold_sha256=corpus.sha256, n_resamples=50, seed=7)
         if res.metrics:
             metrics[name] = [m.to_json() for m in res.metrics]
             rows += [json.loads(json.dumps(r)) for r in res.per_item]
     return metrics, rows
 
 
-def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | None = None) -> dict:
+def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | list[DocPrediction] | None = None) -> dict:
     """Keyword arguments of :func:`render_reports` for a scored synthetic run."""
     corpus = corpus or synthetic_corpus()
     pred = pred or synthetic_prediction(corpus.documents[0])
@@ -120,8 +120,49 @@ def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | None = Non
                 "gold_sha256": corpus.sha256, "seed": 12345, "command": ["python", "-m", "benchmark", "run"],
                 "environment": {"python": "3.11", "packages": {"numpy": "2.0"}, "git": {"commit": "abc", "dirty": False}},
                 "wall_time_seconds": {"predict": 0.5, "total": 1.25}}
-    return dict(metrics=metrics, predictions=[submission_to_json(pred)], per_item=per_item, manifest=manifest,
-                corpus=corpus, worst_errors=10, markdown=True, html=True)
+    preds = pred if isinstance(pred, list) else [pred]
+    return dict(metrics=metrics, predictions=[submission_to_json(p) for p in preds], per_item=per_item,
+                manifest=manifest, corpus=corpus, worst_errors=10, markdown=True, html=True)
+
+
+def synthetic_corpus_run(n: int) -> dict:
+    """A run over ``n`` copies of the synthetic article (doc ids ``d1``…), each predicted the same way."""
+    from dataclasses import replace
+
+    base = synthetic_corpus()
+    docs = tuple(replace(base.documents[0], doc_id=f"d{i + 1}") for i in range(n))
+    corpus = replace(base, documents=docs)
+    return synthetic_run(corpus, [replace(synthetic_prediction(d), doc_id=d.doc_id) for d in docs])
+
+
+def real_gold_prediction(doc: Document) -> DocPrediction:
+    """The gold with damage on every task: a quote dropped, a wrong speaker, a spurious quote, a mention
+    missed, an attribution and a stance label wrong, a segment untranslated and one garbled."""
+    dropped, wrong = doc.quotes[-1], doc.quotes[0]
+    other = next(e.id for e in doc.entities if e.id != wrong.speaker)
+    quotes = tuple(PredQuote(q.content, q.cue, q.source, other if q is wrong else q.speaker, None, q.type)
+                   for q in doc.quotes if q is not dropped)
+    seg = doc.segments[1].span  # a sentence without quotes
+    spurious = PredQuote((Span(seg.start, seg.start + 30, doc.text[seg.start:seg.start + 30]),), speaker=wrong.speaker)
+    flip = {"FAVOR": "AGAINST", "AGAINST": "FAVOR", "NONE": "FAVOR"}
+    return DocPrediction(
+        doc.doc_id,
+        speakers=tuple(PredMention(m.span) for m in doc.speaker_mentions[1:]),
+        quotes=quotes + (spurious,),
+        attribution=tuple(PredAttribution(q.id, other if q is wrong else q.speaker) for q in doc.quotes),
+        stance=tuple(PredStance(s.quote, s.target, flip[s.label] if n == 0 else s.label)
+                     for n, s in enumerate(doc.stances)),
+        translations=tuple(PredTranslation(s.id, s.translation_en if n % 7 else "the talks")
+                           for n, s in enumerate(doc.segments) if n != 2),
+    )
+
+
+def real_gold_run() -> dict:
+    """Keyword arguments of :func:`render_reports` for :func:`real_gold_prediction` on the embedded article."""
+    from benchmark.gold.loading import load_corpus
+
+    corpus = load_corpus()
+    return synthetic_run(corpus, real_gold_prediction(corpus.documents[0]))
 
 
 @pytest.fixture(scope="module")
