@@ -38,8 +38,9 @@ def test_a_corpus_gets_an_index_and_one_page_per_article(pages3):
     assert 'class="article"' not in index and "<script" not in index
     assert re.findall(r'<a href="(articles/[^"#]+)">', index) == [
         "articles/0001-d1.html", "articles/0002-d2.html", "articles/0003-d3.html"]
-    # Per article, by hand: 3 gold quotes; q1 matched, q3 partial, q2 missed, 1 spurious; 2 wrong speakers
-    # (q1 end to end, q1… see test_report), 2 wrong stances; s2 and s3 below 100 chrF++.
+    # Per article, by hand (see synthetic_prediction): 3 gold quotes; q1 matched, q3 partial, q2 missed,
+    # 1 spurious; 3 wrong speakers (q1 end to end; q2 and q3 with gold quotes given); 2 wrong stances
+    # (q1 flipped, q3 unlabelled); s2 garbled and s3 untranslated, below 100 chrF++.
     row = index[index.index('<a href="articles/0002-d2.html">'):]
     row = row[:row.index("</tr>")]
     assert re.findall(r'<td class="num">([^<]*)</td>', row)[:8] == ["3", "1", "1", "1", "1", "3", "2", "2"]
