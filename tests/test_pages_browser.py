@@ -153,11 +153,32 @@ def test_every_span_opens_its_details_by_keyboard(browser, site, width):
 
 
 def test_deep_link_opens_its_span_and_the_script_finishes(browser, site):
+    from test_report import TEXT
+
     _open(browser, site["article"], 400, "#k=d1g1")
     assert browser.js("document.documentElement.getAttribute('data-report-ready')") == "1"
     got = browser.js("[...document.querySelectorAll('.panel.open .card h3')].map(h => h.firstChild.textContent)")
     assert got == ["Gold quote q2 "]
+    # The card quotes the span from the article: gold quote q2 of the synthetic text, escaped nowhere.
+    assert browser.js("document.querySelector('.panel.open .card .ar').textContent") == 'العمل <بدأ> & "انتهى"'
+    assert 'العمل <بدأ> & "انتهى"' in TEXT
     assert console_problems(browser) == []
+
+
+def test_cards_quote_discontinuous_and_long_spans_like_the_markdown(browser, site):
+    """On the real article every quote card shows the text report.md would quote (parts joined by " … ")."""
+    from benchmark.gold.loading import load_corpus
+    from benchmark.report.article import PANEL_QUOTE_LIMIT
+    from benchmark.report.worst import quote_text
+
+    doc = load_corpus().documents[0]
+    _open(browser, site["report"], 1400)
+    for i, q in enumerate(doc.quotes):
+        browser.js(f"document.querySelector('.frag[data-k~=\"d0g{i}\"]').click(), true")
+        shown = browser.js(f"[...document.querySelectorAll('.panel .card')].find(c => "
+                           f"c.querySelector('h3').firstChild.textContent === 'Gold quote {q.id} ')"
+                           f".querySelector('.ar').textContent")
+        assert shown == quote_text(doc, q.content, limit=PANEL_QUOTE_LIMIT), q.id
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ Examples
 ...                     doc_index=0, targets={})
 >>> [(f.text, f.classes, f.keys) for f in art.fragments if f.keys][:2]
 [('قال', 'frag cue-g', 'd0c0'), ('لافروف', 'frag spk-g', 'd0sg0')]
->>> sorted(art.cards), art.cards["d0g0"]["s"], art.cards["d0g0"]["a"]
-(['d0c0', 'd0g0', 'd0sg0'], 'gold', '<المحادثات> مفيدة')
+>>> sorted(art.cards), art.cards["d0g0"]["s"], art.cards["d0g0"]["q"]
+(['d0c0', 'd0g0', 'd0sg0'], 'gold', 1)
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from typing import Any, Mapping
 
 from benchmark.report.analysis import DocView
 from benchmark.report.fragments import fragments
-from benchmark.report.worst import entity_name, offsets_text, quote_text
+from benchmark.report.worst import entity_name, offsets_text
 
 STATUS_PRIORITY = ("missed", "spurious", "partial", "matched", "gold")
 """When quotes of several statuses cover one fragment, the first status here colours it."""
 PANEL_QUOTE_LIMIT = 600
+"""Longest quote shown in a card (characters); the page script applies it."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,16 @@ class Article:
 
     fragments: tuple[Fragment, ...]
     cards: dict[str, dict[str, Any]]
-    """Card: ``s`` status, ``h`` heading, ``r`` rows ``[label, value]`` or ``[label, value, note]``, ``a`` Arabic."""
+    """Card: ``s`` status, ``h`` heading, ``r`` rows ``[label, value]`` or ``[label, value, note]``,
+    ``q`` 1 when the card quotes its span's Arabic text."""
 
 
-def _card(status: str, title: str, rows: list[list[str]], arabic: str = "") -> dict[str, Any]:
+def _card(status: str, title: str, rows: list[list[str]], quote: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"s": status, "h": title, "r": rows}
-    if arabic:
-        out["a"] = arabic
+    if quote:
+        # The page script quotes the span from the article itself (its fragments carry the key),
+        # so the text is not stored twice in the page.
+        out["q"] = 1
     return out
 
 
@@ -109,7 +113,8 @@ class _Builder:
             if labelled is not None:
                 got = labelled.get((q.id, s.target))
                 line += f" · predicted {got or 'no label'} {'✓' if got == s.label else '✗'}"
-            rows.append(["stance", line, self.targets.get(s.target, "")])
+            # The target's description is looked up in the page's table of targets (``data.targets``).
+            rows.append(["stance", line, s.target])
         return rows
 
     def gold_quotes(self) -> None:
@@ -124,8 +129,7 @@ class _Builder:
             rows = [["status", status + (f" ↔ predicted #{partner}" if partner is not None else "")],
                     ["type", q.type], ["speaker", self.name(q.speaker)], ["offsets", offsets_text(q.content)]]
             rows += self._gold_extra_rows(q, attributed, labelled)
-            text = quote_text(self.doc, q.content, limit=PANEL_QUOTE_LIMIT)
-            self.add(f"g{i}", q.content, ["in-g"], status, _card(status, f"Gold quote {q.id}", rows, text))
+            self.add(f"g{i}", q.content, ["in-g"], status, _card(status, f"Gold quote {q.id}", rows, quote=True))
             if q.cue is not None:
                 cue = self.doc.text[q.cue.start:q.cue.end]
                 self.add(f"c{i}", (q.cue,), ["cue-g"], None, _card("gold", f"Gold cue of {q.id}", [["cue", cue]]))
@@ -143,8 +147,7 @@ class _Builder:
                      + (f" (gold {self.name(gold.speaker)})" if gold else "")],
                     ["offsets", offsets_text(p.content)]]
             rows += [["stance", f"{s.target}: {s.label}"] for s in p.stances]
-            text = quote_text(self.doc, p.content, limit=PANEL_QUOTE_LIMIT)
-            self.add(f"p{j}", p.content, ["in-p"], status, _card(status, f"Predicted quote #{j}", rows, text))
+            self.add(f"p{j}", p.content, ["in-p"], status, _card(status, f"Predicted quote #{j}", rows, quote=True))
 
     def mentions(self) -> None:
         sm, pred = self.view.speakers, self.pred

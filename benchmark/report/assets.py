@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -67,8 +68,17 @@ def status_css() -> str:
 
 @lru_cache(maxsize=None)
 def static_text(name: str) -> str:
-    """A file of ``benchmark/report/static/`` as text."""
-    return (resources.files("benchmark.report") / "static" / name).read_text(encoding="utf-8")
+    """A file of ``benchmark/report/static/`` as text; style sheets without comments and indentation.
+
+    >>> static_text("base.css").startswith(":root {") and "/*" not in static_text("base.css")
+    True
+    """
+    text = (resources.files("benchmark.report") / "static" / name).read_text(encoding="utf-8")
+    if name.endswith(".css"):
+        # Every page repeats its style sheet (pages are self-contained): no comments, one rule per line.
+        text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+        text = re.sub(r"\s*\n\s*", " ", text).replace("} ", "}\n").strip() + "\n"
+    return text
 
 
 def report_css() -> str:

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 from markupsafe import Markup
 
 from benchmark.report import fmt
-from benchmark.report.article import build_article
+from benchmark.report.article import PANEL_QUOTE_LIMIT, build_article
 from benchmark.report.assets import STATUS_ICONS, STATUS_LABELS, report_css, static_text
 from benchmark.report.bars import interval_bar
 from benchmark.report.calls import TITLE as CALLS_TITLE, model_call_rows
@@ -118,6 +118,13 @@ def article_context(data: ReportData, n: int) -> tuple[dict[str, Any], dict[str,
              "fragments": art.fragments, "translations": translation_rows(view)}, art.cards)
 
 
+def page_data(data: ReportData, cards: dict[str, Any]) -> dict[str, Any]:
+    """What the page script reads: the cards, status icons, the quote length limit and target descriptions."""
+    used = {row[2] for c in cards.values() for row in c["r"] if row[0] == "stance" and len(row) > 2}
+    return {"panels": cards, "icons": STATUS_ICONS, "limit": PANEL_QUOTE_LIMIT,
+            "targets": {t.id: t.description_en for t in data.corpus.targets if t.id in used}}
+
+
 def article_counts(view) -> dict[str, Any]:
     """Error counts of one document for the index of articles."""
     qa = view.quotes
@@ -150,7 +157,7 @@ def render_pages(data: ReportData) -> dict[str, str]:
             articles.append(art)
             cards.update(art_cards)
         out["report.html"] = render("report.html.j2", **ctx, articles=articles, index=[],
-                                    data={"panels": cards, "icons": STATUS_ICONS})
+                                    data=page_data(data, cards))
         return out
     index = [{"n": n, "doc_id": v.doc.doc_id, "title": dict(v.doc.metadata).get("title_en", ""),
               "href": pages[v.doc.doc_id], "counts": article_counts(v)} for n, v in enumerate(data.views)]
@@ -172,4 +179,4 @@ def article_page(data: ReportData, n: int, pages: Mapping[str, str]) -> str:
              "prev": (rel(ids[n - 1]), ids[n - 1]) if n > 0 else None,
              "next": (rel(ids[n + 1]), ids[n + 1]) if n + 1 < len(ids) else None}
     return render("article.html.j2", **_common(data), article=art, pager=pager,
-                  translation_scored="translation" in data.tasks, data={"panels": cards, "icons": STATUS_ICONS})
+                  translation_scored="translation" in data.tasks, data=page_data(data, cards))

@@ -12,7 +12,24 @@
     if (text !== undefined && text !== null) { el.textContent = text; }
     return el;
   }
-  function card(c) {
+  // The Arabic text of a span, read from the article: its fragments in order, " … " between parts.
+  function quoteText(key, article) {
+    var parts = [], current = "", gap = false;
+    Array.prototype.forEach.call(article ? article.childNodes : [], function (n) {
+      var isFrag = n.nodeType === 1 && n.classList.contains("frag");
+      if (isFrag && keysOf(n).indexOf(key) >= 0) {
+        if (gap && current) { parts.push(current); current = ""; }
+        gap = false;
+        current += n.textContent;
+      } else if (current && !(n.nodeType === 1 && n.tagName === "SUP")) {
+        gap = true;
+      }
+    });
+    if (current) { parts.push(current); }
+    var text = parts.join(" \u2026 "), limit = data.limit || 600;
+    return text.length > limit ? text.slice(0, limit - 1).replace(/\s+$/, "") + "\u2026" : text;
+  }
+  function card(c, key, article) {
     var box = node("div", "card st-" + c.s);
     var head = node("h3", null, c.h + " ");
     var badge = node("span", "badge st-" + c.s);
@@ -26,12 +43,13 @@
     (c.r || []).forEach(function (row) {
       dl.appendChild(node("dt", null, row[0]));
       var dd = node("dd", null, row[1]);
-      if (row[2]) { dd.appendChild(node("br")); dd.appendChild(node("span", "muted", row[2])); }
+      var note = row[2] ? (data.targets || {})[row[2]] : "";
+      if (note) { dd.appendChild(node("br")); dd.appendChild(node("span", "muted", note)); }
       dl.appendChild(dd);
     });
     box.appendChild(dl);
-    if (c.a) {
-      var ar = node("p", "ar", c.a);
+    if (c.q) {
+      var ar = node("p", "ar", quoteText(key, article));
       ar.setAttribute("dir", "rtl");
       ar.setAttribute("lang", "ar");
       box.appendChild(ar);
@@ -54,7 +72,8 @@
     var body = panel.querySelector(".panel-body");
     var keys = keysOf(el);
     body.textContent = "";
-    keys.forEach(function (k) { if (data.panels[k]) { body.appendChild(card(data.panels[k])); } });
+    var article = el.closest(".article");
+    keys.forEach(function (k) { if (data.panels[k]) { body.appendChild(card(data.panels[k], k, article)); } });
     if (!body.firstChild) { body.appendChild(node("p", "muted", "Nothing annotated here.")); }
     clearSelection();
     keys.forEach(function (k) {
