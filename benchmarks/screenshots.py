@@ -7,7 +7,8 @@ built-in systems on the embedded article, and ``rules`` on a three-article
 copy of it, so an index page and article pages exist), then the
 leaderboard, then opens each page in headless Chromium (``/usr/bin/chromium``)
 and writes ``OUT_DIR/<page>-<width>.png`` (the whole page, up to 6,000 px
-high).  For each page and width it prints the page width the browser laid
+high) and, for pages with an article, ``<page>-<width>-details.png`` (the
+screen after a span was opened with Enter).  For each page and width it prints the page width the browser laid
 out (it must equal the screen width: nothing scrolls sideways) and the
 number of highlighted spans.  OUT_DIR should be outside the repository (or
 in an ignored folder such as ``results/``): nothing tracked is written.
@@ -89,6 +90,11 @@ def main(argv: list[str] | None = None) -> int:
                 png = out / f"{name}-{width}.png"
                 b.screenshot(png, width=width)
                 print(f"{name:15} {width:5} px screen: page {laid_out} px wide, {spans} span buttons -> {png}")
+                if spans:  # the details of a span opened by keyboard, as the screen shows them
+                    b.resize(width, 900)
+                    b.js("document.querySelectorAll('.frag[role=button]')[12].focus(), true")
+                    b.key("Enter")
+                    b.screenshot(out / f"{name}-{width}-details.png", width=width, full=False)
     return 0
 
 

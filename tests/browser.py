@@ -144,14 +144,14 @@ class Browser:
         self.call("Input.dispatchKeyEvent", session=True, type="keyDown", **params, **({"text": text} if text else {}))
         self.call("Input.dispatchKeyEvent", session=True, type="keyUp", **params)
 
-    def screenshot(self, path: Path, *, width: int, max_height: int = 6000) -> None:
-        """A PNG of the whole page (up to ``max_height`` pixels) at ``width``."""
+    def screenshot(self, path: Path, *, width: int, max_height: int = 6000, full: bool = True) -> None:
+        """A PNG of the whole page (up to ``max_height`` pixels) at ``width``, or of the screen only."""
         import base64
 
-        height = min(max_height, int(self.js("Math.ceil(document.documentElement.scrollHeight)")))
-        self.resize(width, height)
-        data = self.call("Page.captureScreenshot", session=True, format="png",
-                         clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})["data"]
+        if full:
+            height = min(max_height, int(self.js("Math.ceil(document.documentElement.scrollHeight)")))
+            self.resize(width, height)
+        data = self.call("Page.captureScreenshot", session=True, format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
