@@ -199,3 +199,21 @@ def test_axe_finds_no_serious_violation(browser, site, axe, page, width):
     violations = run_axe(browser, axe)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, indent=1, ensure_ascii=False)
+
+
+def test_screenshot_shows_every_status_highlight(browser, site, tmp_path):
+    """The article really renders: each status colour (between its pattern's stripes) is on screen."""
+    image_module = pytest.importorskip("PIL.Image", reason="the screenshot check needs Pillow")
+    from benchmark.report.assets import STATUS_COLOURS
+
+    _open(browser, site["report"], 1400)
+    browser.js("document.getElementById('article-0').scrollIntoView(), true")
+    shot = tmp_path / "shot.png"
+    browser.screenshot(shot, width=1400, full=False)
+    with image_module.open(shot) as im:
+        colours = {c for _, c in im.convert("RGB").getcolors(maxcolors=1 << 20)}
+    assert len(colours) > 50, f"only {len(colours)} distinct colours: the page looks blank"
+    for status in ("matched", "partial", "missed", "spurious"):
+        hexa = STATUS_COLOURS[status].lstrip("#")
+        want = tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4))
+        assert any(max(abs(a - b) for a, b in zip(c, want)) <= 3 for c in colours), f"no {status} highlight visible"
