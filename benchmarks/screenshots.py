@@ -8,10 +8,11 @@ copy of it, so an index page and article pages exist), then the
 leaderboard, then opens each page in headless Chromium (``/usr/bin/chromium``)
 and writes ``OUT_DIR/<page>-<width>.png`` (the whole page, up to 6,000 px
 high) and, for pages with an article, ``<page>-<width>-details.png`` (the
-screen after a span was opened with Enter).  For each page and width it prints the page width the browser laid
-out (it must equal the screen width: nothing scrolls sideways) and the
-number of highlighted spans.  OUT_DIR should be outside the repository (or
-in an ignored folder such as ``results/``): nothing tracked is written.
+screen after a span was opened with Enter).  For each page and width it
+prints the page width the browser laid out (it must equal the screen width:
+nothing scrolls sideways) and the number of highlighted spans.  Use an
+OUT_DIR outside the repository or ``results/screenshots`` (git-ignored):
+nothing tracked is written.
 """
 
 from __future__ import annotations

@@ -217,3 +217,24 @@ def test_screenshot_shows_every_status_highlight(browser, site, tmp_path):
         hexa = STATUS_COLOURS[status].lstrip("#")
         want = tuple(int(hexa[i:i + 2], 16) for i in (0, 2, 4))
         assert any(max(abs(a - b) for a, b in zip(c, want)) <= 3 for c in colours), f"no {status} highlight visible"
+
+
+def test_screenshot_command_of_the_readme(tmp_path):
+    """``python benchmarks/screenshots.py OUT --runs RUNS`` writes every page at every width, none too wide."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    runs = tmp_path / "results" / "runs"
+    py = sys.executable
+    subprocess.run([py, "-m", "benchmark", "run", "system=rules", f"paths.results_dir={runs}",
+                    "scoring.n_resamples=20"], check=True, cwd=root, capture_output=True, timeout=300)
+    subprocess.run([py, "-m", "benchmark", "leaderboard", "--runs", str(runs), "--out", str(runs.parent),
+                    "--n-resamples", "20"], check=True, cwd=root, capture_output=True, timeout=300)
+    res = subprocess.run([py, "benchmarks/screenshots.py", str(tmp_path / "shots"), "--runs", str(runs)],
+                         check=True, cwd=root, capture_output=True, text=True, timeout=300)
+    names = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
+    assert names == ["leaderboard-1400.png", "leaderboard-400.png", "report-1400-details.png", "report-1400.png",
+                     "report-400-details.png", "report-400.png"]
+    for width in WIDTHS:
+        assert res.stdout.count(f"{width:5} px screen: page {width} px wide") == 2, res.stdout
