@@ -68,6 +68,12 @@ def test_index_lists_the_worst_errors_across_the_corpus_with_links(run3, pages3)
     for n in range(3):
         assert f'<a href="articles/000{n + 1}-d{n + 1}.html#k=d{n}g1">show in the article</a>' in index
     assert "#### Missed gold quotes (3 of 3 shown)" in md
+    # report.md names the articles with the most errors (10 each, by hand: 1 partial + 1 missed + 1 spurious
+    # + 3 wrong speakers + 2 wrong stances + 2 segments), not every article in full.
+    assert "| [`d2`](articles/0002-d2.html) | 10 | 1 | 1 | 1 | 3 | 2 | 2 |" in md
+    assert "3 articles; each has its own page in `articles/`" in md
+    one = render_reports(**{**run3, "worst_errors": 1, "html": False})["report.md"]
+    assert "Articles with the most errors (1 of 3 with any shown)" in one and "(articles/0002-d2.html)" not in one
     # Wrong stances: 2 per article, 6 in all; the limit applies across the corpus.
     limited = render_reports(**{**run3, "worst_errors": 2})
     assert "Wrong stance labels (2 of 6 shown)" in limited["report.html"]

@@ -14,16 +14,10 @@ and next article and back to the summary), so every page stays small.
 
 The markup is in Jinja2 templates (:mod:`.templating`); this module only
 gathers plain data for them.
-
-Examples
---------
->>> article_page_name(0, "000_d60cf795c66ab44c"), article_page_name(41, "a/b c")
-('articles/0001-000_d60cf795c66ab44c.html', 'articles/0042-a-b-c.html')
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from markupsafe import Markup
@@ -32,6 +26,7 @@ from benchmark.report import fmt
 from benchmark.report.article import PANEL_QUOTE_LIMIT, build_article
 from benchmark.report.assets import STATUS_ICONS, STATUS_LABELS, report_css, static_text
 from benchmark.report.bars import interval_bar
+from benchmark.report.corpus import article_counts, article_page_name
 from benchmark.report.calls import TITLE as CALLS_TITLE, model_call_rows
 from benchmark.report.data import ReportData
 from benchmark.report.html_errors import Links, entity_notes, task_errors, translation_rows
@@ -40,12 +35,6 @@ from benchmark.report.templating import render
 METRICS_SHOWN_OPEN = 12
 """A task with more metrics than this shows its table collapsed."""
 LEGEND_STATUSES = ("matched", "partial", "missed", "spurious", "gold")
-
-
-def article_page_name(index: int, doc_id: str) -> str:
-    """Path of a document's page inside the run folder (position first: unique and in corpus order)."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", doc_id).strip(".-") or "article"
-    return f"articles/{index + 1:04d}-{safe}.html"
 
 
 def _common(data: ReportData) -> dict[str, Any]:
@@ -123,16 +112,6 @@ def page_data(data: ReportData, cards: dict[str, Any]) -> dict[str, Any]:
     used = {row[2] for c in cards.values() for row in c["r"] if row[0] == "stance" and len(row) > 2}
     return {"panels": cards, "icons": STATUS_ICONS, "limit": PANEL_QUOTE_LIMIT,
             "targets": {t.id: t.description_en for t in data.corpus.targets if t.id in used}}
-
-
-def article_counts(view) -> dict[str, Any]:
-    """Error counts of one document for the index of articles."""
-    qa = view.quotes
-    statuses = list(qa.gold_status) + [s for s in qa.pred_status if s == "spurious"] if qa else []
-    return {"quotes": len(view.doc.quotes),
-            **{s: (statuses.count(s) if qa else None) for s in ("matched", "partial", "missed", "spurious")},
-            "speakers": sum(1 for e in view.speaker_errors), "stance": len(view.stance_errors),
-            "translation": sum(1 for t in view.translations if t.chrf < 100.0)}
 
 
 def render_html(data: ReportData) -> str:

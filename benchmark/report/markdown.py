@@ -249,9 +249,33 @@ ERRORS: Mapping[str, Any] = {
 """Worst-error lists shown under each task."""
 
 
+def articles_section(data: ReportData) -> list[str]:
+    """For a corpus: where the article pages are, and the articles with the most errors (not every article)."""
+    from benchmark.report.corpus import article_counts, article_page_name, total_errors
+
+    if len(data.views) < 2:
+        return []
+    rows = sorted(((total_errors(article_counts(v)), n, v) for n, v in enumerate(data.views)),
+                  key=lambda r: (-r[0], r[1]))
+    shown = [r for r in rows if r[0] > 0][: data.worst]
+    out = ["## Articles", "",
+           f"{len(data.views):,} articles; each has its own page in `articles/` (linked from `report.html`).", ""]
+    if not shown:
+        return out + ["No article has an error.", ""]
+    out += [f"Articles with the most errors ({len(shown)} of {sum(1 for r in rows if r[0] > 0)} with any shown):", ""]
+    table = []
+    for total, n, v in shown:
+        c = article_counts(v)
+        cells = [f"{c[s]}" if c[s] is not None else "–" for s in ("partial", "missed", "spurious")]
+        table.append([f"[{code(v.doc.doc_id)}]({article_page_name(n, v.doc.doc_id)})", str(total), *cells,
+                      str(c["speakers"]), str(c["stance"]), str(c["translation"])])
+    return out + _table(["article", "errors", "partial", "missed", "spurious", "wrong speakers", "wrong stances",
+                         "segments < 100"], table) + [""]
+
+
 def render_markdown(data: ReportData) -> str:
     """The whole ``report.md``."""
-    lines = header(data) + summary(data)
+    lines = header(data) + summary(data) + articles_section(data)
     for task in data.tasks:
         lines += metric_section(data, task)
     text = "\n".join(lines)
