@@ -15,7 +15,8 @@ inputs give the same bytes.
   one base layout shared with the leaderboard);
 * :mod:`.article` lays out the highlighted article (:mod:`.fragments` cuts
   it at span boundaries), :mod:`.html_errors` the error lists,
-  :mod:`.bars` the interval bars; :mod:`.assets` holds the palette and
+  :mod:`.bars` the interval bars, :mod:`.corpus` the page and error counts
+  of each article of a corpus; :mod:`.assets` holds the palette and
   inlines ``static/`` (CSS and the page script); :mod:`.calls` reads the
   "Model calls" block of both headers from the manifest.
 """
