@@ -238,3 +238,34 @@ def test_screenshot_command_of_the_readme(tmp_path):
                      "report-400-details.png", "report-400.png"]
     for width in WIDTHS:
         assert res.stdout.count(f"{width:5} px screen: page {width} px wide") == 2, res.stdout
+
+
+def _tab_to(browser: Browser, selector: str, limit: int = 400) -> None:
+    """Press Tab until ``selector`` has the focus (as a keyboard user would)."""
+    for _ in range(limit):
+        browser.key("Tab")
+        if browser.js(f"document.activeElement.matches({json.dumps(selector)})"):
+            return
+    pytest.fail(f"{selector} never got the focus with Tab")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_keyboard_moves_between_articles_and_back_to_the_summary(browser, site, width):
+    _open(browser, site["article"], width)  # article 2 of 3
+    browser.js("window.scrollTo(0, 0), true")
+    _tab_to(browser, "nav.pager a[rel=next]")
+    assert browser.js("document.activeElement.getBoundingClientRect().right <= window.innerWidth")
+    browser.events.clear()
+    browser.key("Enter")
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("location.pathname.split('/').pop()") == "0003-d3.html"
+    _tab_to(browser, "nav.pager a[href='../report.html']")
+    browser.events.clear()
+    browser.key("Enter")
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("location.pathname.split('/').pop()") == "report.html"
+    _tab_to(browser, "#articles a[href='articles/0001-d1.html']")
+    browser.events.clear()
+    browser.key("Enter")
+    browser.wait_event("Page.loadEventFired")
+    assert browser.js("location.pathname.split('/').pop()") == "0001-d1.html"
