@@ -120,7 +120,7 @@ def test_two_runs_in_the_same_second_never_share_a_folder(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("where", ["report", "rename"])
 def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, where):
-    import benchmark.harness.rundir as rundir
+    import benchmark.common.atomic as atomic
     import benchmark.report.render as report
 
     def boom(*args, **kwargs):
@@ -129,7 +129,7 @@ def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, where):
     if where == "report":
         monkeypatch.setattr(report, "render_reports", boom)
     else:  # Ctrl-C after every file is written to the temporary folder, before it is renamed
-        monkeypatch.setattr(rundir.os, "rename", boom)
+        monkeypatch.setattr(atomic.os, "rename", boom)
     assert main(["run", "system=rules", f"paths.results_dir={tmp_path}"]) == 130
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from benchmark.errors import ConfigError, GoldDataError
-from benchmark.systems.hf.loading import HFDependencyError, LoadedModel, require_hf
+from benchmark.errors import HFDependencyError
+from benchmark.systems.hf.loading import LoadedModel, require_hf
 from benchmark.systems.hf.ner import entity_spans, find_word, trim
 from benchmark.systems.hf.options import DEFAULT_TEMPLATES, check_options
 from benchmark.systems.hf.system import make_hf_system

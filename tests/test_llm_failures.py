@@ -31,7 +31,7 @@ from llm_server import GARBAGE, HOLD, OK, FakeLLMServer, status, synthetic_doc
 from benchmark.gold.loading import document_to_json
 from benchmark.systems.llm.client import ChatClient, RetryPolicy
 from benchmark.systems.base import folder_label
-from benchmark.systems.llm.system import EndpointFailed
+from benchmark.errors import EndpointFailed
 from benchmark.gold.schema import Corpus
 from benchmark.systems.registry import make_system
 

@@ -9,7 +9,8 @@ import pytest
 
 from benchmark.errors import ConfigError, UnknownNameError
 from benchmark.systems.llm.jobs import build_jobs, passages
-from benchmark.systems.llm.parse import (Unparseable, coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
+from benchmark.errors import UnparseableAnswer
+from benchmark.systems.llm.parse import (coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
                                  coerce_translations, extract_json)
 from benchmark.systems.llm.prompts import PROMPT_TASKS, load_prompts
 from llm_server import synthetic_doc
@@ -32,11 +33,11 @@ def test_extract_json_tolerates_wrapping(text, expected):
 
 @pytest.mark.parametrize("text", ["", "no json", '{"a": [1, 2', "```json\n{oops}\n```", "42", '"just a string"'])
 def test_extract_json_failure_keeps_first_200_chars(text):
-    with pytest.raises(Unparseable) as info:
+    with pytest.raises(UnparseableAnswer) as info:
         extract_json(text)
     assert info.value.snippet == text[:200]
     long = "x" * 500
-    with pytest.raises(Unparseable) as info:
+    with pytest.raises(UnparseableAnswer) as info:
         extract_json(long)
     assert info.value.snippet == "x" * 200 and str(info.value).startswith("unparseable")
 
@@ -83,7 +84,7 @@ def test_coerce_translations_of_quotes_by_their_own_key():
 
 
 def test_coerce_answer_without_the_list_is_unparseable():
-    with pytest.raises(Unparseable, match="list under 'translations'"):
+    with pytest.raises(UnparseableAnswer, match="list under 'translations'"):
         coerce_translations({"a": 1, "b": 2}, segment_ids=["s1"])
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmark.errors import ConfigError
-from benchmark.systems.llm.system import EndpointFailed
+from benchmark.errors import EndpointFailed
 from benchmark.systems.registry import make_system
 from llm_server import BROKEN, CLOSE, GARBAGE, OK, FakeLLMServer, doc_number, stall, status, synthetic_doc
 

@@ -30,8 +30,8 @@ from benchmark.submission.predictions import (
 )
 from benchmark.gold.schema import Corpus, Document, Entity, Mention, Quote, Segment, Span, Stance, Target
 from benchmark.gold.segmentation import split_segments
+from benchmark.submission.schema import SCHEMA_PATH
 from benchmark.submission.reader import (
-    SCHEMA_PATH,
     parse_submission_lines,
     read_submission,
     resolve_speaker,

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmark.cli.output import report_error
 from benchmark.errors import BenchmarkError
 
 COMMANDS = {
@@ -139,21 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_cli(argv[1:])
         args = parser.parse_args(argv)
         return _dispatch(args, argv)
-    except BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # Output piped into `head` and closed early: not an error worth a traceback.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except OSError as exc:
-        # A path the user gave cannot be read or written (no such folder, permissions).
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 2
-
+    except (BenchmarkError, KeyboardInterrupt, OSError) as exc:
+        # Ctrl-C, a path the user gave that cannot be read or written, output
+        # piped into `head`: one line and an exit code, never a traceback.
+        return report_error(exc)

@@ -13,6 +13,7 @@ import re
 import sys
 from importlib import resources
 
+from benchmark.cli.output import report_error
 from benchmark.errors import BenchmarkError, ConfigError
 from benchmark.common.registry import unknown_name_message
 
@@ -22,9 +23,14 @@ TOP_LEVEL = (*GROUPS, "seed", "hydra")
 
 
 def group_options(group: str) -> list[str]:
-    """Config files available in a group (``configs/<group>/*.yaml``)."""
+    """Choices of a config group: ``configs/<group>/*.yaml``, plus plugin systems for ``system``."""
     root = resources.files(CONFIG_PACKAGE) / group
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+    names = {p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")}
+    if group == "system":
+        from benchmark.systems.registry import plugin_names
+
+        names.update(plugin_names())
+    return sorted(names)
 
 
 def check_overrides(argv: list[str]) -> None:
@@ -56,7 +62,7 @@ def _main(cfg) -> None:
 
     from benchmark.gold.check import load_checked_corpus
     from benchmark.harness.config import to_run_config
-    from benchmark.harness.runner import NothingToRun
+    from benchmark.errors import NothingToRun
 
     try:
         run_cfg = to_run_config(cfg)
@@ -82,13 +88,9 @@ def _main(cfg) -> None:
             print(f"{o.label}: {o.run_dir}")
         for note in skipped:
             print(f"skipped {note}")
-    except BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        raise SystemExit(exc.exit_code) from None
-    except OSError as exc:  # an output path that cannot be written: the user's to fix
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+    except (BenchmarkError, OSError) as exc:
+        # Hydra would print a traceback for anything escaping the task function.
+        raise SystemExit(report_error(exc)) from None
 
 
 def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
@@ -267,8 +269,7 @@ def run_cli(argv: list[str]) -> int:
         check_overrides(argv)
         precompose(argv)
     except BenchmarkError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return report_error(exc)
     app = hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
     saved = sys.argv
     sys.argv = ["benchmark run", *argv]

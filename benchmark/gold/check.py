@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmark.common.ids import FirstSeen, duplicates
 from benchmark.gold.loading import document_from_json, gold_files, load_json, load_targets
 from benchmark.errors import GoldDataError
 from benchmark.gold.schema import (
@@ -90,13 +91,8 @@ def check_span(text: str, span: Span, field: str, file: str) -> list[Problem]:
 
 
 def _duplicates(ids, file: str, layer: str) -> list[Problem]:
-    seen: set[str] = set()
-    out = []
-    for i, x in enumerate(ids):
-        if x in seen:
-            out.append(Problem(file, f"{layer}[{i}].id", f"duplicate id {x!r}"))
-        seen.add(x)
-    return out
+    return [Problem(file, f"{layer}[{i}].id", f"duplicate id {x!r} (first at {layer}[{first}])")
+            for i, x, first in duplicates(ids)]
 
 
 def _label(value: str, allowed, file: str, field: str) -> list[Problem]:
@@ -216,7 +212,7 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
     files = gold_files(data_dir, layer)
     if not files:
         return [Problem(str(data_dir / layer), "", "no *.json documents found")]
-    seen_docs: set[str] = set()
+    seen_docs: FirstSeen[str] = FirstSeen()
     for f in files:
         try:
             obj = load_json(f)
@@ -225,9 +221,9 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
         except GoldDataError as exc:
             problems.append(Problem(exc.file or str(f), exc.field or "", exc.message, exc.line))
             continue
-        if doc.doc_id in seen_docs:
-            problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r}"))
-        seen_docs.add(doc.doc_id)
+        first = seen_docs.add(doc.doc_id, where=f)
+        if first is not None:
+            problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r} (also in {first})"))
         problems += check_document(doc, targets=targets, file=str(f), text_bytes=text_bytes)
     return problems
 

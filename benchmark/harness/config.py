@@ -52,9 +52,22 @@ class RunSchema:
 
 
 def register_schema() -> None:
+    """The schema, and a ``system=<name>`` choice for each plugin system.
+
+    Built-in systems have a YAML file in ``configs/system/``; a system added
+    by an installed distribution (entry-point group ``benchmark.systems``)
+    gets a config node made of its name and the factory's keyword-only
+    options with their defaults, set with ``system.<option>=…``.
+    """
     from hydra.core.config_store import ConfigStore
 
-    ConfigStore.instance().store(name="schema", node=RunSchema)
+    from benchmark.systems.registry import default_options, plugin_names
+
+    store = ConfigStore.instance()
+    store.store(name="schema", node=RunSchema)
+    for name in plugin_names():
+        options = {k: v for k, v in default_options(name).items() if v is None or isinstance(v, (str, int, float, bool))}
+        store.store(group="system", name=name, node={"name": name, **options})
 
 
 @dataclass(frozen=True)

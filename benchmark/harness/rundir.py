@@ -16,16 +16,14 @@ Examples
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from benchmark.common.atomic import stage_dir
+from benchmark.common.atomic import commit_new_folder, stage_dir, write_files
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -51,32 +49,18 @@ def safe_name(name: str) -> str:
 
 
 def commit_run(results_dir: Path, system: str, name: str, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` into a temporary folder, then rename it into place.
+    """Write ``files`` into a staging folder, then rename it into place.
 
     If a folder of the same name already exists (two runs in the same second
-    with the same config), ``-2``, ``-3``… is appended; ``os.rename`` onto an
-    existing non-empty folder fails atomically, so two processes can never
-    share a folder.
+    with the same config), ``-2``, ``-3``… is appended
+    (:func:`~benchmark.common.atomic.commit_new_folder`).
     """
     parent = Path(results_dir) / safe_name(system)
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = stage_dir(parent, f".tmp-{name}-")
+    stage = stage_dir(parent, ".tmp-")
     try:
-        for rel, data in files.items():
-            path = tmp / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        for attempt in range(1, 1000):
-            final = parent / (name if attempt == 1 else f"{name}-{attempt}")
-            try:
-                if final.exists():
-                    continue
-                os.rename(tmp, final)
-                return final
-            except OSError as exc:
-                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
-                    raise
-        raise RuntimeError(f"could not find a free run folder name for {parent / name}")
+        write_files(stage, files)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
         raise
+    return commit_new_folder(stage, parent, name)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, NothingToRun
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.gold.schema import Corpus
 from benchmark.submission.predictions import DocPrediction
@@ -29,8 +29,6 @@ from benchmark.harness.rundir import canonical_json, commit_run, config_hash, ru
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-class NothingToRun(ConfigError):
-    """The selected system supports none of the selected tasks."""
 
 
 @dataclass

@@ -15,6 +15,6 @@ from __future__ import annotations
 
 from benchmark.publish.command import cmd_publish, publish
 from benchmark.publish.config import PublishSettings, load_settings
-from benchmark.publish.upload import PublishError
+from benchmark.errors import PublishError
 
 __all__ = ["PublishError", "PublishSettings", "cmd_publish", "load_settings", "publish"]

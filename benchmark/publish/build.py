@@ -16,13 +16,12 @@ again just before the swap.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.common.atomic import stage_dir, write_text_atomic
+from benchmark.common.atomic import replace_folders, stage_dir, write_text_atomic
 from benchmark.gold.schema import Corpus
 from benchmark.publish.guard import STAGE_PREFIX, check_publish_out_dir
 from benchmark.publish.runs import RunRecord, RunSet
@@ -85,13 +84,8 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
             run = model.pop("run")
             write_model_card_files(run, stage / "model_card", **model)
         check_publish_out_dir(out_dir)  # again: something may have appeared while we built
-        old = stage / ".old"
-        old.mkdir()
-        for name in FOLDERS:
-            if (out_dir / name).exists():
-                os.replace(out_dir / name, old / name)
-            if (stage / name).exists():
-                os.replace(stage / name, out_dir / name)
+        # Folders this publish does not build are removed, so out_dir shows exactly one publish.
+        replace_folders({out_dir / name: (stage / name if (stage / name).exists() else None) for name in FOLDERS})
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return BuiltFolders(out_dir=out_dir, dataset_rows=dataset_rows, results_rows=results_rows, model_card_run=run)

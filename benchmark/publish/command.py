@@ -28,7 +28,8 @@ from benchmark.publish.build import BuiltFolders, build_hub_folders, write_json_
 from benchmark.publish.config import PublishSettings, load_settings
 from benchmark.publish.guard import MANIFEST, check_publish_out_dir
 from benchmark.publish.runs import RunRecord, RunSet, discover_runs
-from benchmark.publish.upload import PublishError, check_token_absent, commit_folder, list_files, make_client, resolve_token
+from benchmark.errors import PublishError
+from benchmark.publish.upload import check_token_absent, commit_folder, list_files, make_client, resolve_token
 
 NO_TOKEN = "no token found: set HF_TOKEN or run `hf auth login`"
 

@@ -7,11 +7,10 @@ annotation guidelines; it is built in a hidden folder and swapped into place.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
-from benchmark.common.atomic import stage_dir
+from benchmark.common.atomic import replace_folders, stage_dir, write_files
 from benchmark.gold.schema import Corpus
 from benchmark.publish.guard import check_export_out
 from benchmark.publish.parquet import CONFIGS, SPLIT, arrow_schemas, layer_rows, write_parquet
@@ -35,30 +34,14 @@ def build_dataset_folder(corpus: Corpus, out: Path, *, card: str) -> dict[str, i
         schemas = arrow_schemas()
         for name in CONFIGS:
             write_parquet(rows[name], schemas[name], tmp / "data" / name / f"{SPLIT}.parquet")
-        (tmp / "README.md").write_text(card, encoding="utf-8")
-        extra = _extra_files()
-        for src, rel in extra:
-            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, tmp / rel)
+        files = {"README.md": card.encode("utf-8")}
+        files.update({rel: src.read_bytes() for src, rel in _extra_files()})
+        write_files(tmp, files)
         check_export_out(out)  # again: the folder may have changed while the new one was written
-        if out.exists():
-            # Move the previous export aside (one rename) instead of deleting it
-            # first, so a failed swap can put it back.
-            # If even the restore fails, the previous export stays in the hidden folder.
-            old = stage_dir(out.parent, f".{out.name}-old-")
-            os.replace(out, old / "previous")
-            try:
-                os.replace(tmp, out)
-            except BaseException:
-                os.replace(old / "previous", out)
-                old.rmdir()
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    replace_folders({out: tmp})
     return {name: len(rows[name]) for name in CONFIGS}
 
 

@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import BenchmarkError
+from benchmark.errors import PublishError
 
 
-class PublishError(BenchmarkError):
-    """Publishing to the Hub failed (no token, no permission, repo not found, network)."""
 
 
 @dataclass(frozen=True)

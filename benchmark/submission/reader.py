@@ -1,7 +1,7 @@
 """Read, validate and write prediction files (JSON Lines, format version 1).
 
 One JSON object per line, one line per document; the format is described by
-``benchmark/submission.schema.json`` and ``docs/SUBMISSION.md``.  Reading
+``benchmark/submission/submission.schema.json`` and ``docs/SUBMISSION.md``.  Reading
 validates everything and raises :class:`~benchmark.errors.InputError` naming
 the file, the 1-based line and the field (``quotes[2].content[0]``) with what
 was found and what was expected.  Text-only fields are aligned to offsets
@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from benchmark.common.atomic import write_bytes_atomic
+from benchmark.common.ids import FirstSeen, duplicates
 from benchmark.submission.align import FUZZY_THRESHOLD, align_text, resolve_speaker, strip_query
 from benchmark.errors import InputError
 from benchmark.submission.predictions import (
@@ -51,10 +52,7 @@ from benchmark.submission.predictions import (
 )
 from benchmark.common.registry import unknown_name_message
 from benchmark.gold.schema import Corpus, Document, Span
-from benchmark.submission.schema import SCHEMA_PATH, check_line  # noqa: F401  (SCHEMA_PATH re-exported)
-
-FORMAT_VERSION = 1
-"""The only format version; a line may carry ``"format_version": 1``."""
+from benchmark.submission.schema import check_line
 
 TASKS = ("speakers", "quotes", "attribution", "stance", "translations")
 """The optional top-level keys, one per task."""
@@ -134,14 +132,10 @@ class _DocReader:
         return target
 
     def unique(self, items: list[dict[str, Any]], keys: tuple[str, ...], task: str) -> None:
-        seen: dict[tuple, int] = {}
-        for i, item in enumerate(items):
-            k = tuple(item[key] for key in keys)
-            if k in seen:
-                shown = ", ".join(f"{key}={v!r}" for key, v in zip(keys, k, strict=True))
-                raise self.fail(f"{task}[{i}]", f"duplicate {shown}: already given in {task}[{seen[k]}]; "
-                                "expected at most one item per " + "/".join(keys))
-            seen[k] = i
+        for i, k, first in duplicates(tuple(item[key] for key in keys) for item in items):
+            shown = ", ".join(f"{key}={v!r}" for key, v in zip(keys, k, strict=True))
+            raise self.fail(f"{task}[{i}]", f"duplicate {shown}: already given in {task}[{first}]; "
+                            "expected at most one item per " + "/".join(keys))
 
     def gold_id(self, value: str, choices: list[str], kind: str, field: str) -> str:
         if value not in choices:
@@ -271,7 +265,7 @@ def _iter_predictions(lines: Iterable[str], *, corpus: Corpus, file: str,
                       fuzzy_threshold: float) -> Iterator[tuple[int, DocPrediction, int]]:
     """``(line number, prediction, spans given as offsets)`` per non-blank line."""
     docs = {d.doc_id: d for d in corpus.documents}
-    first_line: dict[str, int] = {}
+    first_line: FirstSeen[str] = FirstSeen()
     for number, raw in enumerate(lines, start=1):
         raw = raw.lstrip("\ufeff") if number == 1 else raw
         if not raw.strip():
@@ -280,10 +274,10 @@ def _iter_predictions(lines: Iterable[str], *, corpus: Corpus, file: str,
         doc_id = obj["doc_id"]
         if doc_id not in docs:
             raise InputError(unknown_name_message("doc_id", doc_id, docs), file=file, line=number, field="doc_id")
-        if doc_id in first_line:
-            raise InputError(f"duplicate doc_id {doc_id!r}: already on line {first_line[doc_id]}; expected "
+        first = first_line.add(doc_id, where=number)
+        if first is not None:
+            raise InputError(f"duplicate doc_id {doc_id!r}: already on line {first}; expected "
                              "one line per document", file=file, line=number, field="doc_id")
-        first_line[doc_id] = number
         reader = _DocReader(obj, doc=docs[doc_id], corpus=corpus, file=file, line=number,
                             fuzzy_threshold=fuzzy_threshold)
         yield number, reader.read(), reader.offsets
@@ -378,10 +372,9 @@ def submission_line(pred: DocPrediction) -> str:
 def write_submission(preds: Iterable[DocPrediction], path: Path | str) -> Path:
     """Write ``preds`` sorted by doc id, atomically (temp file + ``os.replace``)."""
     path = Path(path)
-    by_id: dict[str, DocPrediction] = {}
-    for p in preds:
-        if p.doc_id in by_id:
-            raise InputError(f"duplicate doc_id {p.doc_id!r}: expected one prediction per document", file=str(path))
-        by_id[p.doc_id] = p
+    preds = list(preds)
+    for _, doc_id, _ in duplicates(p.doc_id for p in preds):
+        raise InputError(f"duplicate doc_id {doc_id!r}: expected one prediction per document", file=str(path))
+    by_id = {p.doc_id: p for p in preds}
     data = "".join(submission_line(by_id[k]) + "\n" for k in sorted(by_id)).encode("utf-8")
     return write_bytes_atomic(path, data)

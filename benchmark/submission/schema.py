@@ -1,7 +1,7 @@
 """The JSON side of the submission format: line decoding and schema checks.
 
 :func:`check_line` decodes one JSON Lines record and validates it against
-``benchmark/submission.schema.json`` (JSON Schema draft 2020-12, checked with
+``benchmark/submission/submission.schema.json`` (JSON Schema draft 2020-12, checked with
 the ``jsonschema`` package), turning the first violation into an
 :class:`~benchmark.errors.InputError` with a ``field`` path such as
 ``quotes[2].content[0]`` and a message saying what was found and what was

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _MARKS = re.compile("[\u064B-\u0652\u0670\u0640]")
 _LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -104,16 +105,18 @@ def original_length(word: str, n_key_chars: int) -> int:
 _PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
-def readings(word_key: str, *, proclitics: tuple[str, ...] = _PROCLITICS) -> list[tuple[int, str]]:
+@lru_cache(maxsize=1 << 16)
+def readings(word_key: str, *, proclitics: tuple[str, ...] = _PROCLITICS) -> tuple[tuple[int, str], ...]:
     """``(proclitic length, rest)`` readings of a key, the bare word first.
 
     ``لل`` is ``ل`` plus the article (``للجانب`` → ``الجانب``); the rest must
-    keep at least two letters.
+    keep at least two letters.  Cached: the rule systems ask for the same
+    words' readings many times per document.
 
     >>> readings("وللجانب")
-    [(0, 'وللجانب'), (2, 'الجانب'), (1, 'للجانب')]
+    ((0, 'وللجانب'), (2, 'الجانب'), (1, 'للجانب'))
     >>> readings("قال")
-    [(0, 'قال')]
+    ((0, 'قال'),)
     """
     out = [(0, word_key)]
     for p in proclitics:
@@ -125,7 +128,7 @@ def readings(word_key: str, *, proclitics: tuple[str, ...] = _PROCLITICS) -> lis
         else:
             out.append((len(p), rest))
     # Longer proclitics first, so «للجانب» prefers ل+الجانب over ل+لجانب.
-    return [out[0]] + sorted(out[1:], key=lambda r: -r[0])
+    return (out[0], *sorted(out[1:], key=lambda r: -r[0]))
 
 
 # --------------------------------------------------------------------------

@@ -123,8 +123,28 @@ class _Frame:
 
 def _frame(text: str, toks: list[Token], cue: Cue, p0: int, gaz: Gazetteer,
            pairs: list[tuple[int, int]]) -> _Frame | None:
-    n = len(toks)
-    src = parse_np(text, toks, cue.j, gaz) if cue.j < n else None
+    """The source and content of one cue, or ``None`` when the cue frames no quote."""
+    src = _source(text, toks, cue, gaz)
+    if src is None and not (cue.initial or cue.coordinated):
+        return None  # a pro-drop verb inside a clause: its subject is not the discourse speaker
+    if cue.kind in ("prep", "hasabama") and src is None:
+        return None
+    f = _Frame(cue, src)
+    prev = toks[cue.i - 1] if cue.i > 0 else None
+    if prev is not None and prev.key in CLAUSE_OPENERS and cue.i > 1:
+        prev = toks[cue.i - 2]
+    after_comma = prev is not None and (prev.text in COMMAS or prev.text in CLOSE_QUOTES)
+    if cue.initial or cue.coordinated:
+        f.boundary = prev.start if after_comma and prev.text in COMMAS else toks[cue.i].start
+    k = src.next if src is not None else cue.j
+    if _delimited_content(f, toks, k, pairs):
+        return f
+    return f if _open_content(f, toks, k, p0, prev if after_comma else None) else None
+
+
+def _source(text: str, toks: list[Token], cue: Cue, gaz: Gazetteer) -> Phrase | None:
+    """The noun phrase after the cue that names who speaks (``None`` when there is none)."""
+    src = parse_np(text, toks, cue.j, gaz) if cue.j < len(toks) else None
     if src is None:
         if cue.kind == "verb":
             src = unknown_name(text, toks, cue.j)
@@ -135,59 +155,58 @@ def _frame(text: str, toks: list[Token], cue: Cue, p0: int, gaz: Gazetteer,
         src = Phrase(src.start, name.end, name.next, "named", name.name, src.head, src.gender)
     if src is not None and cue.kind in ("verb", "participle") and src.kind == "gpe" and cue.j > cue.i + 1:
         src = None  # «أشار إلى روسيا»: the place is the object, not the subject
-    k = src.next if src is not None else cue.j
-    f = _Frame(cue, src)
-    if src is None and not (cue.initial or cue.coordinated):
-        return None  # a pro-drop verb inside a clause: its subject is not the discourse speaker
-    prev = toks[cue.i - 1] if cue.i > 0 else None
-    if prev is not None and prev.key in CLAUSE_OPENERS and cue.i > 1:
-        prev = toks[cue.i - 2]
-    after_comma = prev is not None and (prev.text in COMMAS or prev.text in CLOSE_QUOTES)
-    if cue.initial or cue.coordinated:
-        f.boundary = prev.start if after_comma and prev.text in COMMAS else toks[cue.i].start
-    rest = toks[k:]
-    if cue.kind in ("prep", "hasabama") and src is None:
-        return None
+    return src
+
+
+def _delimited_content(f: _Frame, toks: list[Token], k: int, pairs: list[tuple[int, int]]) -> bool:
+    """Content opened by a complementizer, «وصف … بأنه», a colon or a quotation mark right after the source."""
+    n, cue, form = len(toks), f.cue, f.cue.form
     comp = complementizer(toks, k, n) if cue.kind not in ("prep",) else None
     if comp is not None and comp < n:
         f.content_start = comp
-        return f
-    form = cue.form
+        return True
     if form is not None and form.takes_object and cue.kind == "verb":
         m = next((x for x in range(k, n) if toks[x].key in COMPLEMENTIZERS), None)
         if m is not None and m > k and m + 1 < n:
             f.fixed = ((toks[k].start, toks[m - 1].end), _description(toks, m + 1, pairs))
-            return f
+            return True
     if k < n and toks[k].text == ":" and k + 1 < n:
         f.content_start = k + 1
-        return f
+        return True
     opening = next((p for p in pairs if p[0] == k), None)
     if opening is not None and cue.kind != "prep":
         f.fixed = ((toks[opening[0]].start, toks[opening[1]].end),)
-        return f
+        return True
+    return False
+
+
+def _open_content(f: _Frame, toks: list[Token], k: int, p0: int, comma: Token | None) -> bool:
+    """Content before a trailing attribution (``comma``: the mark before the cue), after «وفقًا لـ …،», or a noun phrase."""
+    n, cue, form = len(toks), f.cue, f.cue.form
+    rest = toks[k:]
     tail = [t for t in rest if t.is_word]
     trailing_ok = (len(tail) <= 6 and not any(t.text in QUOTE_MARKS or t.text in COMMAS for t in rest)
                    and not any(verb_form(t) for t in tail))
-    if after_comma and trailing_ok and (cue.kind in ("prep", "hasabama") or src is not None
-                                        or (form is not None and form.number == "sg")):
+    if comma is not None and trailing_ok and (cue.kind in ("prep", "hasabama") or f.source is not None
+                                              or (form is not None and form.number == "sg")):
         start = toks[p0].start if p0 < cue.i else toks[0].start
-        f.fixed = ((start, prev.start if prev.text in COMMAS else prev.end),)
-        f.boundary = prev.start
-        return f
+        f.fixed = ((start, comma.start if comma.text in COMMAS else comma.end),)
+        f.boundary = comma.start
+        return True
     if cue.kind == "prep":
         if cue.initial and k < n and toks[k].text in COMMAS and k + 1 < n:
             f.content_start = k + 1  # «وفقًا لوزير …، كانت المحادثات …»
             if toks[k + 1].key in FA_INNA and k + 2 < n:
                 f.content_start = k + 2  # «وبحسب الوزير، فإن المحادثات …»
-            return f
-        return None
+            return True
+        return False
     if form is not None and form.np_content and not form.needs_comp and k < n and toks[k].is_word:
         if toks[k].key in form.preps and k + 1 < n:
             k += 1  # «شدد المسؤولون على ضرورة …»
-        if cue.initial or src is not None:
+        if cue.initial or f.source is not None:
             f.content_start = k
-            return f
-    return None
+            return True
+    return False
 
 
 def _description(toks: list[Token], m: int, pairs: list[tuple[int, int]]) -> tuple[int, int]:

@@ -103,6 +103,23 @@ def systems() -> Registry[Factory]:
     return Registry.from_table("system", rows)
 
 
+def plugin_names() -> list[str]:
+    """Names of the systems that installed distributions added (entry points)."""
+    registry = systems()
+    return [name for name in registry.names() if registry.get(name).origin != "built-in"]
+
+
+def default_options(name: str) -> dict[str, Any]:
+    """The keyword-only options of system ``name``'s factory and their defaults.
+
+    >>> default_options("sklearn")
+    {'seed': 0, 'n_splits': 5, 'C': 1.0}
+    """
+    factory = systems().get(name).load()
+    return {p.name: p.default for p in inspect.signature(factory).parameters.values()
+            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not inspect.Parameter.empty}
+
+
 def make_system(name: str, **options: Any) -> System:
     """Build the system ``name`` with keyword options (``seed`` …).
 

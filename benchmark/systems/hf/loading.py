@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, HFDependencyError
 
 INSTALL_HINT = (
     "install the optional packages of the 'hf' system: first torch (a CPU-only build is enough: "
@@ -43,8 +43,6 @@ LIBRARIES = ("transformers", "torch", "tokenizers", "sentencepiece", "huggingfac
 _SNAPSHOT = re.compile(r"[/\\]snapshots[/\\]([0-9a-f]{40})(?:[/\\]|$)")
 
 
-class HFDependencyError(ConfigError):
-    """``torch`` or ``transformers`` is missing or cannot be imported."""
 
 
 def require_hf() -> tuple[Any, Any]:

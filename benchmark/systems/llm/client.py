@@ -56,7 +56,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from benchmark.errors import ConfigError
+from benchmark.errors import ConfigError, RequestFailed, TransientRequestError
 
 log = logging.getLogger(__name__)
 
@@ -197,10 +197,6 @@ class ClientStats:
                 "by_status": dict(sorted(self.status.items())), "backoff_seconds": round(self.backoff_seconds, 3)}
 
 
-class _Retry(Exception):
-    def __init__(self, kind: str, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.kind, self.reason, self.retry_after = kind, reason, retry_after
 
 
 class ChatClient:
@@ -257,26 +253,26 @@ class ChatClient:
         return resp.status, resp.headers, text
 
     def _attempt(self, data: bytes) -> tuple[str, dict]:
-        """One HTTP attempt: the body on success; :class:`_Retry` or ``(kind, reason)`` error otherwise."""
+        """One HTTP attempt: the body on success; :class:`TransientRequestError` or ``(kind, reason)`` error otherwise."""
         try:
             status, headers, text = self._post(data)
         except TimeoutError:
             self.stats.count("timeout")
-            raise _Retry("timeout", f"no response within {self.timeout:g} s") from None
+            raise TransientRequestError("timeout", f"no response within {self.timeout:g} s") from None
         except (OSError, http.client.HTTPException) as exc:
             self.stats.count("connection")
-            raise _Retry("connection", f"connection error: {type(exc).__name__}: {self.scrub(str(exc))}"[:200]) from None
+            raise TransientRequestError("connection", f"connection error: {type(exc).__name__}: {self.scrub(str(exc))}"[:200]) from None
         self.stats.count(str(status))
         snippet = self.scrub(" ".join(text.split()))[:200]
         if status in RETRYABLE_STATUS:
-            raise _Retry(f"http_{status}", f"HTTP {status}: {snippet}", parse_retry_after(headers.get("Retry-After")))
+            raise TransientRequestError(f"http_{status}", f"HTTP {status}: {snippet}", parse_retry_after(headers.get("Retry-After")))
         if status != 200:
-            raise _Fail(f"http_{status}", f"HTTP {status}: {snippet}")
+            raise RequestFailed(f"http_{status}", f"HTTP {status}: {snippet}")
         try:
             decoded = json.loads(text)
             decoded["choices"][0]["message"]
         except (ValueError, KeyError, IndexError, TypeError):
-            raise _Retry("bad_response", f"HTTP 200 without a chat completion: {snippet}") from None
+            raise TransientRequestError("bad_response", f"HTTP 200 without a chat completion: {snippet}") from None
         return text, decoded
 
     def send(self, key: str, payload: Mapping[str, Any], *, stop: threading.Event | None = None) -> Outcome:
@@ -296,10 +292,10 @@ class ChatClient:
             self.stats.add(sent=1)
             try:
                 text, decoded = self._attempt(data)
-            except _Fail as exc:
+            except RequestFailed as exc:
                 self.stats.add(failed=1)
                 return Outcome(key, None, None, attempt, exc.kind, exc.reason)
-            except _Retry as exc:
+            except TransientRequestError as exc:
                 if attempt > self.policy.max_retries:
                     self.stats.add(failed=1)
                     return Outcome(key, None, None, attempt, exc.kind, f"{exc.reason} (after {attempt} attempts)")
@@ -375,9 +371,3 @@ class ChatClient:
             except queue.Empty:
                 return
             conn.close()
-
-
-class _Fail(Exception):
-    def __init__(self, kind: str, reason: str) -> None:
-        super().__init__(reason)
-        self.kind, self.reason = kind, reason

@@ -3,10 +3,10 @@
 Models wrap JSON in code fences, prepend prose ("Here is the JSON:"), append
 explanations, or think aloud first (``<think>…</think>``).  :func:`extract_json`
 tolerates all of that and returns the first JSON object or array it finds;
-anything else raises :class:`Unparseable` carrying the first 200 characters.
+anything else raises :class:`UnparseableAnswer` carrying the first 200 characters.
 
 The ``coerce_*`` functions then turn the decoded value into the exact items of
-submission format v1 (see ``benchmark/submission.schema.json``), keeping only
+submission format v1 (see ``benchmark/submission/submission.schema.json``), keeping only
 the items that were asked for, and return a :class:`Problem` for every asked
 item that is missing or malformed, so the caller can record it as failed and
 leave it out rather than crash the run or write an invalid line.
@@ -20,7 +20,7 @@ Examples
 >>> extract_json("no json here")
 Traceback (most recent call last):
 ...
-benchmark.systems.llm.parse.Unparseable: unparseable: 'no json here'
+benchmark.errors.UnparseableAnswer: unparseable: 'no json here'
 >>> items, problems = coerce_stance({"stance": [{"quote_id": "q1", "target": "t", "label": "favour"}]},
 ...                                 pairs=[("q1", "t"), ("q2", "t")])
 >>> items, [(p.item, p.kind) for p in problems]
@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from benchmark.errors import UnparseableAnswer
 from benchmark.gold.schema import QUOTE_TYPES, STANCE_LABELS
 
 SNIPPET_CHARS = 200
@@ -45,13 +46,6 @@ _MAX_STARTS = 64  # candidate "{" / "[" positions tried before giving up
 _LABELS = {"FAVOR": "FAVOR", "FAVOUR": "FAVOR", "AGAINST": "AGAINST", "NONE": "NONE", "NEUTRAL": "NONE"}
 
 
-class Unparseable(ValueError):
-    """The answer holds no usable JSON; ``snippet`` is its first 200 characters."""
-
-    def __init__(self, text: str, detail: str = "") -> None:
-        self.snippet = text[:SNIPPET_CHARS]
-        self.detail = detail
-        super().__init__(f"unparseable{': ' + detail if detail else ''}: {self.snippet!r}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +80,7 @@ def extract_json(text: str) -> Any:
                 continue
             if isinstance(value, (dict, list)):
                 return value
-    raise Unparseable(text)
+    raise UnparseableAnswer(text)
 
 
 def answer_list(value: Any, key: str) -> list:
@@ -103,7 +97,7 @@ def answer_list(value: Any, key: str) -> list:
         lists = [v for v in value.values() if isinstance(v, list)]
         if len(lists) == 1:
             return lists[0]
-    raise Unparseable(json.dumps(value, ensure_ascii=False), f"expected a JSON object with a list under {key!r}")
+    raise UnparseableAnswer(json.dumps(value, ensure_ascii=False), f"expected a JSON object with a list under {key!r}")
 
 
 def _text(value: Any) -> str | None:

@@ -45,13 +45,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from benchmark.errors import BenchmarkError, ConfigError
+from benchmark.errors import ConfigError, EndpointFailed
 from benchmark.systems.base import folder_label
 from benchmark.tasks.inputs import DocInput
 from benchmark.systems.llm.cache import CachedResponse, ResponseCache, request_key
 from benchmark.systems.llm.client import ChatClient, Endpoint, Outcome, RetryPolicy
 from benchmark.systems.llm.jobs import Job, build_jobs
-from benchmark.systems.llm.parse import (Unparseable, coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
+from benchmark.errors import UnparseableAnswer
+from benchmark.systems.llm.parse import (coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
                     coerce_translations, extract_json)
 from benchmark.systems.llm.prompts import load_prompts
 
@@ -71,8 +72,6 @@ _RESERVED = {"model", "messages", "temperature", "seed", "max_tokens", "response
 _ITEM_KINDS = frozenset({"missing", "invalid"})
 
 
-class EndpointFailed(BenchmarkError):
-    """Every request of a run failed and none was served from the cache: the endpoint is unusable."""
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,7 @@ class LLMSystem:
                 items, problems = coerce_speakers(value, label=job.label)
             else:
                 items, problems = coerce_quotes(value, targets=targets, label=job.label)
-        except Unparseable as exc:
+        except UnparseableAnswer as exc:
             self._fail(job, whole, "unparseable", scrub(str(exc)))
             return []
         for p in problems:
