@@ -354,3 +354,18 @@ def test_end_to_end_through_the_cli(tmp_path, monkeypatch, capfd):
         if p.is_file():
             assert key.encode() not in p.read_bytes(), p
     assert key not in out.out + out.err
+
+
+def test_progress_counts_every_request_cached_or_sent(tmp_path):
+    """The harness's progress callback sees (answered, total) requests: by hand, 3 documents × 8 requests."""
+    seen: list[tuple[int, int]] = []
+    with FakeLLMServer() as srv:
+        system = llm(srv, tmp_path / "c.sqlite")
+        system.on_items = lambda done, total: seen.append((done, total))
+        system.predict(DOCS, tasks=ALL_TASKS)
+        first = list(seen)
+        seen.clear()
+        system.predict(DOCS, tasks=ALL_TASKS)  # everything from the cache now
+    total = 3 * JOBS_PER_DOC
+    assert first[0] == (0, total) and sorted(first) == [(n, total) for n in range(total + 1)]
+    assert seen == [(total, total)]

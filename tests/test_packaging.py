@@ -48,3 +48,15 @@ def test_data_files_are_package_data():
     needed = {p.relative_to(ROOT / "data") for p in (ROOT / "data").rglob("*")
               if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts}
     assert needed <= shipped, sorted(map(str, needed - shipped))
+
+
+def test_report_templates_and_assets_are_package_data():
+    """Every template and static file of the HTML reports is matched by a package-data pattern."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["benchmark"]
+    pkg = ROOT / "benchmark"
+    shipped = {p.relative_to(pkg) for pat in data for p in pkg.glob(pat)}
+    needed = {p.relative_to(pkg) for folder in ("report/templates", "report/static") for p in (pkg / folder).iterdir()
+              if p.is_file()}
+    assert needed and needed <= shipped, sorted(map(str, needed - shipped))
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(d.lower().startswith("jinja2") for d in deps)

@@ -89,23 +89,23 @@ def synthetic_prediction(doc: Document) -> DocPrediction:
     )
 
 
-def score(corpus: Corpus, pred: DocPrediction, *, tasks=None) -> tuple[dict, list[dict]]:
-    """metrics.json ``tasks`` and per-item rows, as the harness computes them."""
-    doc = corpus.documents[0]
+def score(corpus: Corpus, pred: DocPrediction | list[DocPrediction], *, tasks=None) -> tuple[dict, list[dict]]:
+    """metrics.json ``tasks`` and per-item rows, as the harness computes them (one prediction per document)."""
+    preds = pred if isinstance(pred, list) else [pred]
     metrics, rows = {}, []
     for name in tasks or TASKS.names():
         with warnings.catch_warnings():
             # Per-type metrics of types absent from a tiny document are undefined by design.
             warnings.simplefilter("ignore", UndefinedMetricWarning)
-            res = TASKS.get(name).evaluate_corpus(pairs=[(doc, pred)], gold_sha256=corpus.sha256, n_resamples=50,
-                                                  seed=7)
+            res = TASKS.get(name).evaluate_corpus(pairs=list(zip(corpus.documents, preds)),
+                                                  gold_sha256=corpus.sha256, n_resamples=50, seed=7)
         if res.metrics:
             metrics[name] = [m.to_json() for m in res.metrics]
             rows += [json.loads(json.dumps(r)) for r in res.per_item]
     return metrics, rows
 
 
-def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | None = None) -> dict:
+def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | list[DocPrediction] | None = None) -> dict:
     """Keyword arguments of :func:`render_reports` for a scored synthetic run."""
     corpus = corpus or synthetic_corpus()
     pred = pred or synthetic_prediction(corpus.documents[0])
@@ -120,8 +120,49 @@ def synthetic_run(corpus: Corpus | None = None, pred: DocPrediction | None = Non
                 "gold_sha256": corpus.sha256, "seed": 12345, "command": ["python", "-m", "benchmark", "run"],
                 "environment": {"python": "3.11", "packages": {"numpy": "2.0"}, "git": {"commit": "abc", "dirty": False}},
                 "wall_time_seconds": {"predict": 0.5, "total": 1.25}}
-    return dict(metrics=metrics, predictions=[submission_to_json(pred)], per_item=per_item, manifest=manifest,
-                corpus=corpus, worst_errors=10, markdown=True, html=True)
+    preds = pred if isinstance(pred, list) else [pred]
+    return dict(metrics=metrics, predictions=[submission_to_json(p) for p in preds], per_item=per_item,
+                manifest=manifest, corpus=corpus, worst_errors=10, markdown=True, html=True)
+
+
+def synthetic_corpus_run(n: int) -> dict:
+    """A run over ``n`` copies of the synthetic article (doc ids ``d1``…), each predicted the same way."""
+    from dataclasses import replace
+
+    base = synthetic_corpus()
+    docs = tuple(replace(base.documents[0], doc_id=f"d{i + 1}") for i in range(n))
+    corpus = replace(base, documents=docs)
+    return synthetic_run(corpus, [replace(synthetic_prediction(d), doc_id=d.doc_id) for d in docs])
+
+
+def real_gold_prediction(doc: Document) -> DocPrediction:
+    """The gold with damage on every task: a quote dropped, a wrong speaker, a spurious quote, a mention
+    missed, an attribution and a stance label wrong, a segment untranslated and one garbled."""
+    dropped, wrong = doc.quotes[-1], doc.quotes[0]
+    other = next(e.id for e in doc.entities if e.id != wrong.speaker)
+    quotes = tuple(PredQuote(q.content, q.cue, q.source, other if q is wrong else q.speaker, None, q.type)
+                   for q in doc.quotes if q is not dropped)
+    seg = doc.segments[1].span  # a sentence without quotes
+    spurious = PredQuote((Span(seg.start, seg.start + 30, doc.text[seg.start:seg.start + 30]),), speaker=wrong.speaker)
+    flip = {"FAVOR": "AGAINST", "AGAINST": "FAVOR", "NONE": "FAVOR"}
+    return DocPrediction(
+        doc.doc_id,
+        speakers=tuple(PredMention(m.span) for m in doc.speaker_mentions[1:]),
+        quotes=quotes + (spurious,),
+        attribution=tuple(PredAttribution(q.id, other if q is wrong else q.speaker) for q in doc.quotes),
+        stance=tuple(PredStance(s.quote, s.target, flip[s.label] if n == 0 else s.label)
+                     for n, s in enumerate(doc.stances)),
+        translations=tuple(PredTranslation(s.id, s.translation_en if n % 7 else "the talks")
+                           for n, s in enumerate(doc.segments) if n != 2),
+    )
+
+
+def real_gold_run() -> dict:
+    """Keyword arguments of :func:`render_reports` for :func:`real_gold_prediction` on the embedded article."""
+    from benchmark.gold.loading import load_corpus
+
+    corpus = load_corpus()
+    return synthetic_run(corpus, real_gold_prediction(corpus.documents[0]))
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +241,7 @@ def test_not_attempted_tasks_are_not_scored_as_zero():
     assert "**Not attempted:** `speakers`, `attribution`, `stance`, `translation`." in out["report.md"]
     assert "| `stance` | — | not attempted |  |  |" in out["report.md"]
     assert "## Task `stance`" not in out["report.md"]
-    assert '<td>stance</td><td colspan="4" class="muted">not attempted</td>' in out["report.html"]
+    assert '<td>stance</td><td colspan="5" class="muted">not attempted</td>' in out["report.html"]
 
 
 def test_html_is_self_contained_and_escapes_text(reports):
@@ -209,32 +250,40 @@ def test_html_is_self_contained_and_escapes_text(reports):
     assert '<div class="article" id="article-d0" dir="rtl" lang="ar">' in html
     assert "http://" not in html and "https://" not in html and "<link" not in html
     assert html.count("<script") == 2  # the JSON data and the inline script, nothing else
-    # Article text, titles, translations and panel data are escaped.
-    assert "&lt;بدأ&gt; &amp; &quot;انتهى&quot;" in html
+    # Article text, titles, translations and panel data are escaped (the template engine's &#34; for ").
+    assert "&lt;بدأ&gt; &amp; &#34;انتهى&#34;" in html
     assert "<b>x</b>" not in html and "<i>Something</i>" not in html
     assert "&lt;i&gt;Something&lt;/i&gt; else entirely" in html
     assert "Synthetic &amp; &lt;test&gt;" in html
     data = html[html.index('id="report-data">') + len('id="report-data">'):]
     data = data[: data.index("</script>")]
-    # Panel cards are HTML-escaped, then "<", ">" and "&" are JSON-escaped inside the <script> element.
-    assert "<" not in data and "\\u0026lt;/script\\u0026gt;" in data
-    assert json.loads(data)["panels"]["d0g1"].startswith('<div class="card st-missed">')
+    # Cards are plain data (the page script sets them as text); "<", ">" and "&" are JSON-escaped
+    # inside the <script> element, so no text can close it.
+    assert "<" not in data and ">" not in data and "\\u003c/script\\u003e" in data
+    card = json.loads(data)["panels"]["d0g1"]
+    assert card["s"] == "missed" and card["h"] == "Gold quote q2" and card["q"] == 1
+    assert ["speaker", "Yuri Ushakov"] in card["r"]
+    assert json.loads(data)["panels"]["d0p2"]["r"][2] == ["speaker", 'unresolved "</script><b>x</b>"']
 
 
 def test_html_marks_statuses_of_gold_and_predicted_quotes(reports):
     html = reports["report.html"]
     # q1 matched exactly; q3 partially (its predicted part overlaps); q2 missed; the spurious prediction.
-    assert 'class="frag st-matched in-g in-p" data-k="d0g0 d0p0"' in html
-    assert 'class="frag st-partial in-g in-p spk-p" data-k="d0g2 d0p1 d0sp1"' in html  # a spurious mention inside
-    assert 'class="frag st-partial in-g" data-k="d0g2"' in html  # the gold-only rest of q3
-    assert 'class="frag st-missed in-g" data-k="d0g1"' in html
+    button = 'tabindex="0" role="button"'
+    assert f'class="frag st-matched in-g in-p" data-k="d0g0 d0p0" {button}>' in html
+    assert f'class="frag st-partial in-g in-p spk-p" data-k="d0g2 d0p1 d0sp1" {button}>' in html  # a spurious mention
+    assert f'class="frag st-partial in-g" data-k="d0g2" {button}>' in html  # the gold-only rest of q3
+    assert f'class="frag st-missed in-g" data-k="d0g1" {button}>' in html
     # The spurious quote covers q2's cue and its (missed) speaker mention.
-    assert 'class="frag st-spurious cue-g in-p" data-k="d0c1 d0p2"' in html
-    assert 'class="frag st-spurious in-p spk-g spk-miss" data-k="d0p2 d0sg1"' in html
-    assert 'title="Gold quote q1 — matched (aligned with predicted #0)\ntype indirect · speaker Sergei Lavrov' in html
+    assert f'class="frag st-spurious cue-g in-p" data-k="d0c1 d0p2" {button}>' in html
+    assert f'class="frag st-spurious in-p spk-g spk-miss" data-k="d0p2 d0sg1" {button}>' in html
+    # A lone letter does not name a button well; its span is reachable through its other fragments.
+    assert '<span class="frag st-spurious in-p" data-k="d0p2">و</span>' in html
     # Confusion matrices as tables, translation side by side.
-    assert "<h4>Confusion matrix (stance_f_avg, stance_macro_f1, stance_accuracy): rows gold, columns predicted</h4>" in html
+    assert "<h3>Confusion matrix (stance_f_avg, stance_macro_f1, stance_accuracy): rows gold, columns predicted</h3>" in html
     assert '<td class="num chrf-4">100.0</td>' in html and '<td class="num chrf-0">0.0</td>' in html
+    # Errors link to their span in the article.
+    assert '<a href="#k=d0g1">show in the article</a>' in html and '<a href="#k=d0p2">show in the article</a>' in html
 
 
 def test_rendering_is_deterministic(run, reports):

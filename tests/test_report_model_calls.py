@@ -65,8 +65,8 @@ def test_llm_run_report_shows_its_model_calls(llm_run):
     section = html[html.index('<section id="model-calls">'):]
     section = section[:section.index("</section>")]
     assert section.count("<tr>") == len(expected)
-    assert ("<tr><th>First failure (http_500)</th><td>d1 · translation batch 1: HTTP 500: "
-            "{&quot;error&quot;: {&quot;message&quot;: &quot;scripted error&quot;}} (after 2 attempts)</td></tr>"
+    assert ('<tr><th scope="row">First failure (http_500)</th><td>d1 · translation batch 1: HTTP 500: '
+            "{&#34;error&#34;: {&#34;message&#34;: &#34;scripted error&#34;}} (after 2 attempts)</td></tr>"
             in section)
     assert html.index('id="model-calls"') < html.index('id="summary"')  # in the header, before the scores
 

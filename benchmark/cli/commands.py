@@ -52,23 +52,26 @@ def hydra_quote(value: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """``list``: tasks, systems and metrics, one line each."""
+    """``list``: tasks, systems and metrics, one row each, as wide as the terminal (or ``COLUMNS``)."""
+    from benchmark.cli.terminal import new_table, render, terminal_width, wants_colour
     from benchmark.systems.registry import systems
     from benchmark.tasks.registry import TASKS
 
-    SYSTEMS = systems()
-
-    print("tasks:")
-    for name in TASKS.names():
-        print(f"  {name:<12} {TASKS.help(name)}")
-    print("systems:")
-    for name in SYSTEMS.names():
-        print(f"  {name:<12} {SYSTEMS.help(name)}")
-    print(f"  {'predictions':<12} reads a submission file: system=predictions system.path=FILE")
-    print("metrics:")
-    for task in TASKS.names():
-        for spec in TASKS.get(task).metrics:
-            print(f"  {task + ':' + spec.name:<48} {spec.help}")
+    registry = systems()
+    width, colour = terminal_width(), wants_colour()
+    sections = {
+        "tasks": [(name, TASKS.help(name)) for name in TASKS.names()],
+        "systems": [(name, registry.help(name)) for name in registry.names()]
+        + [("predictions", "reads a submission file: system=predictions system.path=FILE")],
+        "metrics": [(f"{task}:{spec.name}", spec.help) for task in TASKS.names() for spec in TASKS.get(task).metrics],
+    }
+    for title, rows in sections.items():
+        table = new_table((title[:-1], "left"), ("description", "left"), colour=colour)
+        table.columns[0].no_wrap = True  # names are what one types: never broken
+        for row in rows:
+            table.add_row(*row)
+        print(f"{title}:")
+        print(render(table, width=width, colour=colour))
     return 0
 
 

@@ -9,6 +9,7 @@ of Hydra's composition error.
 
 from __future__ import annotations
 
+import re
 import sys
 from importlib import resources
 
@@ -69,7 +70,7 @@ def _main(cfg) -> None:
         resolved = OmegaConf.to_container(cfg, resolve=True)
         corpus = load_checked_corpus(run_cfg.data_dir)
         outcomes, skipped = [], []
-        with _progress(len(run_cfg.systems)) as advance:
+        with _progress(len(run_cfg.systems), tasks=len(run_cfg.tasks)) as advance:
             for spec in run_cfg.systems:
                 sys_resolved = dict(resolved)
                 if len(run_cfg.systems) > 1:
@@ -124,22 +125,38 @@ def _read_jsonl(data: bytes) -> list:
     return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
 
 
-def comparison_table(outcomes, *, confidence: float) -> str:
-    """A compact plain-text table: one row per (system, task), main metric first.
+def comparison_table(outcomes, *, confidence: float = 0.95, width: int | None = None,
+                     colour: bool | None = None) -> str:
+    """One row per (system, task) with the main metric, as wide as the terminal (80 columns when piped).
 
     The interval column is headed with the run's configured ``confidence``.
+    Numbers are right-aligned.  When the metric names do not fit, they move
+    out of the table into a list of each task's main metric below it.
+    Colour only on an interactive terminal without ``NO_COLOR``.
     """
+    from benchmark.cli.terminal import new_table, render, table_width, terminal_width, wants_colour
     from benchmark.report.fmt import ci_text, value_text
 
-    rows = [("system", "task", "main metric", "value", f"{100 * confidence:g}% CI")]
+    width = terminal_width() if width is None else width
+    colour = wants_colour() if colour is None else colour
+    ci_head = f"{100 * confidence:g}% CI"
+    rows, mains = [], {}
     for o in outcomes:
         for task, ms in o.metrics.items():
             m = ms[0]
+            mains.setdefault(task, m["name"])
             rows.append((o.label + ("" if o.ranked else " (not ranked)"), task, m["name"], value_text(m), ci_text(m)))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    full = new_table(("system", "left"), ("task", "left"), ("main metric", "left"), ("value", "right"),
+                     (ci_head, "right"), colour=colour)
+    for r in rows:
+        full.add_row(*r)
+    if table_width(full) <= width:
+        return render(full, width=width, colour=colour)
+    short = new_table(("system", "left"), ("task", "left"), ("value", "right"), (ci_head, "right"), colour=colour)
+    for system, task, _, value, ci in rows:
+        short.add_row(system, task, value, ci)
+    notes = ["", "main metric of each task:"] + [f"  {task}: {name}" for task, name in mains.items()]
+    return render(short, width=width, colour=colour) + "\n" + "\n".join(notes)
 
 
 def precompose(argv: list[str]) -> None:
@@ -174,31 +191,70 @@ class _NullProgress:
         pass
 
 
-class _progress:
-    """A rich progress bar on a terminal; silent when output is not a TTY."""
+_ITEMS = re.compile(r"\((\d+)/(\d+) items\)")
 
-    def __init__(self, total: int) -> None:
-        self.total = total
+
+class _Tracker:
+    """Turns the harness's stage messages into progress.
+
+    The harness reports ``"<system>: predicting"``, ``"<system>: scoring
+    <task>"`` and ``"<system>: writing reports"``; a model-backed system
+    adds ``"(<done>/<total> items)"`` while it predicts.  Each system counts
+    ``tasks + 2`` stages (predict, score each task, report), so the bar moves
+    within a system, not only between systems; a system that skips tasks it
+    does not support jumps to its end when it finishes.
+    """
+
+    def __init__(self, bar, n_systems: int, tasks: int) -> None:
+        self.bar, self.n_systems, self.per_system = bar, n_systems, tasks + 2
+        self.system = 0
+        self.stages = 0
+        self.last = ""
+        self.main = bar.add_task("", total=n_systems * self.per_system)
+        self.items = bar.add_task("", total=1, visible=False)
+
+    def describe(self, text: str) -> None:
+        items = _ITEMS.search(text)
+        stage = _ITEMS.sub("", text).strip()
+        if stage != self.last:
+            if self.last and self.stages < self.per_system - 1:
+                self.stages += 1
+            self.last = stage
+            self.bar.update(self.items, visible=False)
+        self.bar.update(self.main, completed=self.system * self.per_system + self.stages,
+                        description=f"[{self.system + 1}/{self.n_systems}] {stage}")
+        if items:
+            done, total = int(items.group(1)), int(items.group(2))
+            self.bar.update(self.items, completed=done, total=max(total, 1), visible=True,
+                            description=f"      items {done}/{total}")
+
+    def step(self) -> None:
+        self.system += 1
+        self.stages, self.last = 0, ""
+        self.bar.update(self.items, visible=False)
+        self.bar.update(self.main, completed=self.system * self.per_system)
+
+
+class _progress:
+    """A rich progress bar of systems, stages and items on a terminal; silent when stderr is not one."""
+
+    def __init__(self, total: int, *, tasks: int = 1) -> None:
+        self.total, self.tasks = total, tasks
         self.bar = None
 
     def __enter__(self):
         if not sys.stderr.isatty():
             return _NullProgress()
-        from rich.progress import Progress
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(transient=True)
+        from benchmark.cli.terminal import wants_colour
+
+        console = Console(stderr=True, no_color=not wants_colour(sys.stderr))
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=True)
         self.bar.start()
-        task = self.bar.add_task("running", total=self.total)
-        bar = self.bar
-
-        class _P:
-            def describe(self, text: str) -> None:
-                bar.update(task, description=text)
-
-            def step(self) -> None:
-                bar.advance(task)
-
-        return _P()
+        return _Tracker(self.bar, self.total, self.tasks)
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:

@@ -85,7 +85,8 @@ def _jsonl(rows) -> bytes:
     )
 
 
-def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float, timer: StageTimer):
+def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float, timer: StageTimer,
+                      progress: Callable[[str], None] = lambda s: None):
     """Run a system (or read a submission file) and return typed predictions.
 
     Returns ``(system, predictions, attempted_tasks)`` where predictions maps
@@ -116,6 +117,8 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
             f"system {spec.display!r} supports none of the requested tasks ({', '.join(tasks)}); "
             f"it supports: {', '.join(sorted(system.supported_tasks))}", field="task")
     inputs = [make_input(d, corpus.targets, tasks=attempted) for d in corpus.documents]
+    if hasattr(system, "on_items"):  # model-backed systems report items as they go
+        system.on_items = lambda done, total: progress(f"{spec.display}: predicting ({done}/{total} items)")
     with timer.time("predict"):
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
     with timer.time("align"):
@@ -186,7 +189,8 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     timer = StageTimer()
     t_start = time.perf_counter()
     progress(f"{spec.display}: predicting")
-    system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold, timer=timer)
+    system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold,
+                                                 timer=timer, progress=progress)
     if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
         spec = replace(spec, label=system.default_label)
     scores = score_tasks(corpus, preds, attempted, cfg, timer=timer, progress=progress, display=spec.display)

@@ -1,4 +1,4 @@
-"""Run reports: ``report.md`` and a self-contained ``report.html``.
+"""Run reports: ``report.md`` and self-contained HTML (``report.html``, plus one page per article of a corpus).
 
 Both are rendered from a run's own records (``metrics.json``,
 ``predictions.jsonl``, ``per_item.jsonl``, ``manifest.json``) and the gold,
@@ -9,10 +9,16 @@ inputs give the same bytes.
 * :mod:`.data` reads the inputs into :class:`~.data.ReportData`;
 * :mod:`.analysis` pairs gold and predictions per document (the quote
   alignment scoring uses) and :mod:`.worst` picks the worst errors;
-* :mod:`.render` picks the requested formats; :mod:`.markdown` and :mod:`.html` render; :mod:`.article` draws the
-  highlighted article, :mod:`.fragments` cuts it at span boundaries and
-  :mod:`.assets` holds the inline CSS and JavaScript; :mod:`.calls` reads
-  the "Model calls" block of both headers from the manifest.
+* :mod:`.render` picks the requested formats; :mod:`.markdown` renders the
+  Markdown and :mod:`.html` gathers the data of the HTML pages, whose markup
+  is in Jinja2 templates (``templates/``, :mod:`.templating`, autoescaped;
+  one base layout shared with the leaderboard);
+* :mod:`.article` lays out the highlighted article (:mod:`.fragments` cuts
+  it at span boundaries), :mod:`.html_errors` the error lists,
+  :mod:`.bars` the interval bars, :mod:`.corpus` the page and error counts
+  of each article of a corpus; :mod:`.assets` holds the palette and
+  inlines ``static/`` (CSS and the page script); :mod:`.calls` reads the
+  "Model calls" block of both headers from the manifest.
 """
 
 from benchmark.report.data import ReportData, build_report_data

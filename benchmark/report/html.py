@@ -1,230 +1,161 @@
-"""``report.html``: one self-contained page (inline CSS/JS, no network).
+"""``report.html`` (and, for a corpus, one page per article): self-contained pages (inline CSS/JS, no network).
 
-Sections: run header, training note and (for model-backed systems) the
-model calls (:mod:`.calls`), summary of main metrics with
-intervals, the highlighted article(s) with legend and side panel, one
-section per task (all metrics, confusion matrices, worst errors), the
-translation side by side with the reference, and the run metadata.
+A run over one article is one page: run header, training note and (for
+model-backed systems) the model calls (:mod:`.calls`), the summary of main
+metrics with intervals, the highlighted article with legend and details
+panel, one section per task (all metrics, confusion matrices, worst errors),
+the translation side by side with the reference, and the run metadata.
 
-Examples
---------
->>> bar = ci_bar({"value": 0.5, "ci_low": 0.25, "ci_high": 0.75, "signature": "x"})
->>> 'style="left:25.0%;width:50.0%"' in bar, 'class="tick" style="left:50.0%"' in bar
-(True, True)
+A run over several articles writes ``report.html`` as the index (the same
+header, summary, tasks with the worst errors across the corpus, metadata,
+and a table of articles) and ``articles/<n>-<doc_id>.html`` per article
+(the highlighted article and its translations, with links to the previous
+and next article and back to the summary), so every page stays small.
+
+The markup is in Jinja2 templates (:mod:`.templating`); this module only
+gathers plain data for them.
 """
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Any, Mapping
 
+from markupsafe import Markup
+
 from benchmark.report import fmt
-from benchmark.report.article import render_article
+from benchmark.report.article import PANEL_QUOTE_LIMIT, build_article
+from benchmark.report.assets import STATUS_ICONS, STATUS_LABELS, report_css, static_text
+from benchmark.report.bars import interval_bar
+from benchmark.report.corpus import article_counts, article_page_name
 from benchmark.report.calls import TITLE as CALLS_TITLE, model_call_rows
-from benchmark.report.assets import CSS, JS
 from benchmark.report.data import ReportData
-from benchmark.report.html_errors import task_errors, translation_table
+from benchmark.report.html_errors import Links, entity_notes, task_errors, translation_rows
+from benchmark.report.templating import render
+
+METRICS_SHOWN_OPEN = 12
+"""A task with more metrics than this shows its table collapsed."""
+LEGEND_STATUSES = ("matched", "partial", "missed", "spurious", "gold")
 
 
-def _esc(value: Any) -> str:
-    return escape(str(value))
+def _common(data: ReportData) -> dict[str, Any]:
+    return {"css": Markup(report_css()), "js": Markup(static_text("report.js")), "system": data.system,
+            "icons": STATUS_ICONS,
+            "legend_items": [(s, STATUS_ICONS[s], STATUS_LABELS[s]) for s in LEGEND_STATUSES]}
 
 
-def ci_bar(metric: Mapping[str, Any]) -> str:
-    """A small bar: the interval as a band, the value as a tick (0–100 scale)."""
-    value, low, high = metric.get("value"), metric.get("ci_low"), metric.get("ci_high")
-    if value is None:
-        return ""
-    scale = 1.0 if fmt.on_100_scale(metric) else 100.0
-
-    def pct(x: float) -> float:
-        return round(min(100.0, max(0.0, x * scale)), 1)
-
-    band = ""
-    if low is not None and high is not None:
-        band = f'<span class="band" style="left:{pct(low)}%;width:{round(pct(high) - pct(low), 1)}%"></span>'
-    return (f'<span class="ci-bar" title="interval">{band}'
-            f'<span class="tick" style="left:{pct(value)}%"></span></span>')
-
-
-def _table(header: list[str], rows: list[str], cls: str = "") -> str:
-    head = "".join(header)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def header_html(data: ReportData) -> str:
+def header_context(data: ReportData) -> dict[str, Any]:
     m, man = data.metrics, data.manifest
     system = man.get("system") or {}
-    out = [f"<h1>Run report: {_esc(data.system)}</h1>"]
-    if system.get("description"):
-        out.append(f'<p class="muted">{_esc(system["description"])}</p>')
-    if system.get("training_note"):
-        out.append(f'<div class="note"><strong>Training note.</strong> {_esc(system["training_note"])}</div>')
-    if m.get("ranked") is False:
-        out.append('<div class="note"><strong>Not ranked:</strong> this system is a reference point '
-                   "(e.g. it sees the gold), not a competitor.</div>")
-    out.append(f'<p class="mono muted">gold {_esc(m.get("gold_sha256", "not recorded"))} · config '
-               f'{_esc(m.get("config_hash", "not recorded"))}</p>')
-    calls = model_call_rows(man)
-    if calls:
-        rows = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in calls)
-        out.append(f'<section id="model-calls"><h3>{CALLS_TITLE}</h3><table class="meta"><tbody>{rows}'
-                   "</tbody></table></section>")
-    missing = ", ".join(data.not_attempted) or "none"
-    out.append(f'<div class="note muted"><strong>Not attempted:</strong> {_esc(missing)}. '
-               f"{_esc(fmt.NOT_ATTEMPTED_NOTE)}</div>")
-    links = ['<a href="#summary">Summary</a>'] + [
-        f'<a href="#article-{n}">Article {n + 1}</a>' for n in range(len(data.views))]
-    links += [f'<a href="#task-{_esc(t)}">{_esc(t)}</a>' for t in data.tasks]
-    links += ['<a href="#metadata">Run metadata</a>']
-    out.append('<nav class="toc">' + "".join(links) + "</nav>")
-    return "<header>" + "".join(out) + "</header>"
+    return {"description": system.get("description") or "", "training_note": system.get("training_note") or "",
+            "ranked": m.get("ranked") is not False, "gold": m.get("gold_sha256", "not recorded"),
+            "config_hash": m.get("config_hash", "not recorded"), "calls_title": CALLS_TITLE,
+            "calls": model_call_rows(man), "not_attempted": ", ".join(data.not_attempted) or "none",
+            "not_attempted_note": fmt.NOT_ATTEMPTED_NOTE}
 
 
-def summary_html(data: ReportData) -> str:
-    conf = fmt.confidence_text(data.metrics)
+def summary_rows(data: ReportData) -> list[dict[str, Any]]:
     rows = []
     for task in data.tasks:
         main = data.task_metrics(task)[0]
-        rows.append(f'<tr><td><a href="#task-{_esc(task)}">{_esc(task)}</a></td><td><code>{_esc(main["name"])}</code> '
-                    f'{fmt.direction(main)}</td><td class="num">{_esc(fmt.value_text(main))}</td>'
-                    f'<td class="num">{_esc(fmt.ci_text(main))}{ci_bar(main)}</td>'
-                    f'<td class="num">{_esc(main.get("n_items", ""))}</td></tr>')
-    for task in data.not_attempted:
-        rows.append(f'<tr><td>{_esc(task)}</td><td colspan="4" class="muted">not attempted</td></tr>')
-    head = ["<th>task</th>", "<th>main metric</th>", '<th class="num">value</th>',
-            f'<th class="num">{conf} CI</th>', '<th class="num">n items</th>']
-    return '<section id="summary"><h2>Summary</h2>' + _table(head, rows) + "</section>"
+        rows.append({"task": task, "metric": main["name"], "direction": fmt.direction(main),
+                     "value": fmt.value_text(main), "ci": fmt.ci_text(main), "bar": interval_bar(main),
+                     "n_items": main.get("n_items", "")})
+    return rows
 
 
-def legend_html(data: ReportData) -> str:
-    items = [
-        '<span class="sw st-matched">matched</span>', '<span class="sw st-partial">partial</span>',
-        '<span class="sw st-missed">missed (gold only)</span>',
-        '<span class="sw st-spurious">spurious (predicted only)</span>',
-        '<span class="sw st-gold">gold quote (quotes not attempted)</span>',
-        '<span class="in-g">gold quote content</span>', '<span class="in-p">predicted quote content</span>',
-        '<span class="spk-g">gold speaker mention</span>', '<span class="spk-g spk-miss">missed speaker mention</span>',
-        '<span class="spk-p">predicted speaker mention</span>', '<span class="cue-g">gold cue</span>',
-        '<sup class="seg">s01</sup> segment start',
-    ]
-    return ('<div class="legend">' + "".join(items) + "</div>"
-            '<p class="muted">Hover a highlighted span for its gold and predicted quotes; click it to show them in '
-            "the side panel. Quote contents are aligned one-to-one, as in scoring.</p>")
-
-
-def articles_html(data: ReportData) -> tuple[str, dict[str, str]]:
-    targets = {t.id: t.description_en for t in data.corpus.targets}
-    parts, panels = [], {}
-    for n, view in enumerate(data.views):
-        body, cards = render_article(view, doc_index=n, targets=targets)
-        panels.update(cards)
-        title = dict(view.doc.metadata).get("title_en", "")
-        parts.append(
-            f'<section id="article-{n}"><h2>Article {n + 1}: <code>{_esc(view.doc.doc_id)}</code></h2>'
-            + (f'<p class="muted">{_esc(title)}</p>' if title else "") + legend_html(data)
-            + '<div class="article-wrap">' + body
-            + '<aside class="panel"><h3>Selected span</h3><div class="panel-body">'
-            '<p class="muted">Click a highlighted span.</p></div></aside></div></section>')
-    return "".join(parts), panels
-
-
-def metrics_table(data: ReportData, task: str) -> str:
-    conf = fmt.confidence_text(data.metrics)
-    metrics = data.task_metrics(task)
-    rows = []
-    for n, m in enumerate(metrics):
-        cls = ' class="main-metric"' if n == 0 else ""
-        rows.append(f'<tr{cls}><td><code>{_esc(m["name"])}</code>{" (main)" if n == 0 else ""}</td>'
-                    f'<td>{fmt.direction(m)}</td><td class="num">{_esc(fmt.value_text(m))}</td>'
-                    f'<td class="num">{_esc(fmt.ci_text(m))}</td><td class="num">{_esc(m.get("n_items", ""))}</td>'
-                    f'<td>{_esc(fmt.counts_text(m))}</td></tr>')
-    head = ["<th>metric</th>", "<th></th>", '<th class="num">value</th>', f'<th class="num">{conf} CI</th>',
-            '<th class="num">n items</th>', "<th>counts</th>"]
-    table = _table(head, rows, "metrics")
-    if len(metrics) <= 12:
-        return table
-    return f"<details><summary>All {len(metrics)} metrics of {_esc(task)}</summary>{table}</details>"
-
-
-def confusion_html(metrics: list[Mapping[str, Any]]) -> str:
-    out = []
-    for names, rows, cols, matrix in fmt.task_confusions(metrics):
-        head = ["<th>gold \\ predicted</th>"] + [f'<th class="num">{_esc(c)}</th>' for c in cols]
-        body = []
-        for r, vals in zip(rows, matrix):
-            cells = "".join(f'<td class="num{" diag" if r == c else ""}">{_esc(v)}</td>' for c, v in zip(cols, vals))
-            body.append(f"<tr><th>{_esc(r)}</th>{cells}</tr>")
-        out.append(f"<h4>Confusion matrix ({_esc(', '.join(names))}): rows gold, columns predicted</h4>"
-                   + _table(head, body, "confusion"))
-    return "".join(out)
-
-
-def task_html(data: ReportData, task: str) -> str:
+def task_context(data: ReportData, task: str, links: Links) -> dict[str, Any]:
     metrics = data.task_metrics(task)
     main = metrics[0]
-    conf = fmt.confidence_text(data.metrics)
-    card = (f'<div class="scorecard"><code>{_esc(main["name"])}</code> {fmt.direction(main)}<br>'
-            f'<span class="value">{_esc(fmt.value_text(main))}</span><span class="ci">{conf} CI '
-            f'{_esc(fmt.ci_text(main))} · {_esc(main.get("n_items", "n/a"))} items</span></div>')
-    counts = fmt.counts_text(main)
-    parts = [f'<section id="task-{_esc(task)}"><h2>Task <code>{_esc(task)}</code></h2>', card]
-    if counts:
-        parts.append(f"<p>Counts: {_esc(counts)}</p>")
-    parts += [metrics_table(data, task), confusion_html(metrics)]
-    errors = task_errors(data, task)
-    if errors:
-        parts.append("<h3>Worst errors</h3>" + errors)
-    if task == "translation":
-        parts.append(translation_table(data))
-    parts.append("</section>")
-    return "".join(parts)
+    rows = [{"name": m["name"], "main": n == 0, "direction": fmt.direction(m), "value": fmt.value_text(m),
+             "ci": fmt.ci_text(m), "n_items": m.get("n_items", ""), "counts": fmt.counts_text(m)}
+            for n, m in enumerate(metrics)]
+    return {"task": task, "main": rows[0], "n_items": main.get("n_items", "n/a"),
+            "counts": fmt.counts_text(main), "metrics": rows, "collapsed": len(metrics) > METRICS_SHOWN_OPEN,
+            "confusions": fmt.task_confusions(metrics), "errors": task_errors(data, task, links),
+            "entity_notes": entity_notes(data) if task == "speakers" else []}
 
 
-def metadata_html(data: ReportData) -> str:
+def metadata_rows(data: ReportData) -> list[tuple[str, str, bool]]:
+    """``(label, text, monospace)`` rows of the run metadata table."""
     m, man = data.metrics, data.manifest
     system = man.get("system") or {}
     scoring = m.get("scoring") or {}
+    times = fmt.wall_times(man)
     rows = [
         ("System", f"{data.system} ({m.get('system_name') or system.get('name') or '?'})"
-                   + ("" if m.get("ranked", True) else ", not ranked")),
-        ("Description", system.get("description") or "not recorded"),
-        ("Training note", system.get("training_note") or "none"),
-        ("Gold SHA-256", m.get("gold_sha256") or "not recorded"),
-        ("Config hash", m.get("config_hash") or "not recorded"),
-        ("Command", fmt.command_text(man)),
-        ("Git commit", fmt.git_text(man)),
+                   + ("" if m.get("ranked", True) else ", not ranked"), False),
+        ("Description", system.get("description") or "not recorded", False),
+        ("Training note", system.get("training_note") or "none", False),
+        ("Gold SHA-256", m.get("gold_sha256") or "not recorded", True),
+        ("Config hash", m.get("config_hash") or "not recorded", True),
+        ("Command", fmt.command_text(man), True),
+        ("Git commit", fmt.git_text(man), False),
         ("Seeds", f"run seed {man.get('seed', 'n/a')}; bootstrap {scoring.get('n_resamples', 'n/a')} resamples, "
-                  f"seed {scoring.get('seed', 'n/a')}, {fmt.confidence_text(m)} intervals"),
-        ("Versions", fmt.versions_summary(man)),
+                  f"seed {scoring.get('seed', 'n/a')}, {fmt.confidence_text(m)} intervals", False),
+        ("Versions", fmt.versions_summary(man), False),
+        ("Wall time", "; ".join(f"{k} {v}" for k, v in times) + f" ({fmt.WALL_TIME_NOTE})" if times
+         else "recorded in manifest.json once the run is complete", False),
     ]
-    times = fmt.wall_times(man)
-    rows.append(("Wall time", "; ".join(f"{k} {v}" for k, v in times) + f" ({fmt.WALL_TIME_NOTE})" if times
-                 else "recorded in manifest.json once the run is complete"))
-    body = [f"<tr><th>{_esc(k)}</th><td{' class=mono' if k in ('Gold SHA-256', 'Command', 'Config hash') else ''}>"
-            f"{_esc(v)}</td></tr>" for k, v in rows]
-    return ('<section id="metadata"><h2>Run metadata</h2><table class="meta"><tbody>' + "".join(body)
-            + "</tbody></table></section>")
+    return rows
 
 
-def _script_json(obj: Any) -> str:
-    # Inside <script>, "<", ">" and "&" are escaped so no text can close the element.
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def article_context(data: ReportData, n: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One highlighted article for the templates, and its cards (key → card)."""
+    view = data.views[n]
+    art = build_article(view, doc_index=n, targets={t.id: t.description_en for t in data.corpus.targets})
+    return ({"n": n, "doc_id": view.doc.doc_id, "title": dict(view.doc.metadata).get("title_en", ""),
+             "fragments": art.fragments, "translations": translation_rows(view)}, art.cards)
+
+
+def page_data(data: ReportData, cards: dict[str, Any]) -> dict[str, Any]:
+    """What the page script reads: the cards, status icons, the quote length limit and target descriptions."""
+    used = {row[2] for c in cards.values() for row in c["r"] if row[0] == "stance" and len(row) > 2}
+    return {"panels": cards, "icons": STATUS_ICONS, "limit": PANEL_QUOTE_LIMIT,
+            "targets": {t.id: t.description_en for t in data.corpus.targets if t.id in used}}
 
 
 def render_html(data: ReportData) -> str:
-    """The whole ``report.html``."""
-    articles, panels = articles_html(data)
-    body = (header_html(data) + summary_html(data) + articles
-            + "".join(task_html(data, t) for t in data.tasks) + metadata_html(data))
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Run report: {_esc(data.system)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"{body}\n</main>\n"
-        f'<script type="application/json" id="report-data">{_script_json({"panels": panels})}</script>\n'
-        f"<script>{JS}</script>\n</body>\n</html>\n"
-    )
+    """``report.html`` of a single-article run (the article inline)."""
+    return render_pages(data)["report.html"]
+
+
+def render_pages(data: ReportData) -> dict[str, str]:
+    """Every HTML page of the run: ``report.html``, plus ``articles/*.html`` for a corpus."""
+    corpus_mode = len(data.views) > 1
+    pages = {v.doc.doc_id: article_page_name(n, v.doc.doc_id) for n, v in enumerate(data.views)} if corpus_mode else {}
+    links = Links(data, pages)
+    ctx = {**_common(data), "header": header_context(data), "conf": fmt.confidence_text(data.metrics),
+           "summary": summary_rows(data), "tasks_list": data.tasks, "not_attempted_list": data.not_attempted,
+           "task_sections": [task_context(data, t, links) for t in data.tasks],
+           "metadata": metadata_rows(data), "corpus_mode": corpus_mode}
+    out: dict[str, str] = {}
+    if not corpus_mode:
+        articles, cards = [], {}
+        for n in range(len(data.views)):
+            art, art_cards = article_context(data, n)
+            articles.append(art)
+            cards.update(art_cards)
+        out["report.html"] = render("report.html.j2", **ctx, articles=articles, index=[],
+                                    data=page_data(data, cards))
+        return out
+    index = [{"n": n, "doc_id": v.doc.doc_id, "title": dict(v.doc.metadata).get("title_en", ""),
+              "href": pages[v.doc.doc_id], "counts": article_counts(v)} for n, v in enumerate(data.views)]
+    out["report.html"] = render("report.html.j2", **ctx, articles=[], index=index, data=None)
+    for n, view in enumerate(data.views):
+        out[pages[view.doc.doc_id]] = article_page(data, n, pages)
+    return out
+
+
+def article_page(data: ReportData, n: int, pages: Mapping[str, str]) -> str:
+    """The page of article ``n`` of a corpus run."""
+    art, cards = article_context(data, n)
+    ids = [v.doc.doc_id for v in data.views]
+
+    def rel(doc_id: str) -> str:  # from articles/ to a sibling page
+        return pages[doc_id].split("/", 1)[1]
+
+    pager = {"summary": "../report.html", "index": "../report.html#articles", "position": n + 1, "total": len(ids),
+             "prev": (rel(ids[n - 1]), ids[n - 1]) if n > 0 else None,
+             "next": (rel(ids[n + 1]), ids[n + 1]) if n + 1 < len(ids) else None}
+    return render("article.html.j2", **_common(data), article=art, pager=pager,
+                  translation_scored="translation" in data.tasks, data=page_data(data, cards))

@@ -195,10 +195,11 @@ def mention_section(data: ReportData) -> list[str]:
             out.append(f"{n}. «{md_inline(text)}» · {_where(data, e.doc_id, e.segment_id, spans)} · "
                        f"{md_inline(who)}")
         out.append("")
-    for v in views:
+    rows = [(-(len(v.speakers.missed_entities) + len(v.speakers.false_entities)), v.doc.doc_id, v)
+            for v in views if v.speakers is not None and (v.speakers.missed_entities or v.speakers.false_entities)]
+    # Across a corpus only the documents with the most such entities are listed, like every other error.
+    for _, _, v in sorted(rows, key=lambda r: r[:2])[: max(data.worst, 1)]:
         sm = v.speakers
-        if sm is None or not (sm.missed_entities or sm.false_entities):
-            continue
         names = lambda ids: ", ".join(md_inline(entity_name(v.doc, i)) for i in ids) or "none"  # noqa: E731
         prefix = f"{code(v.doc.doc_id)}: " if len(views) > 1 else ""
         out += [f"{prefix}speaking entities never found: {names(sm.missed_entities)}; "
@@ -248,9 +249,33 @@ ERRORS: Mapping[str, Any] = {
 """Worst-error lists shown under each task."""
 
 
+def articles_section(data: ReportData) -> list[str]:
+    """For a corpus: where the article pages are, and the articles with the most errors (not every article)."""
+    from benchmark.report.corpus import article_counts, article_page_name, total_errors
+
+    if len(data.views) < 2:
+        return []
+    rows = sorted(((total_errors(article_counts(v)), n, v) for n, v in enumerate(data.views)),
+                  key=lambda r: (-r[0], r[1]))
+    shown = [r for r in rows if r[0] > 0][: data.worst]
+    out = ["## Articles", "",
+           f"{len(data.views):,} articles; each has its own page in `articles/` (linked from `report.html`).", ""]
+    if not shown:
+        return out + ["No article has an error.", ""]
+    out += [f"Articles with the most errors ({len(shown)} of {sum(1 for r in rows if r[0] > 0)} with any shown):", ""]
+    table = []
+    for total, n, v in shown:
+        c = article_counts(v)
+        cells = [f"{c[s]}" if c[s] is not None else "–" for s in ("partial", "missed", "spurious")]
+        table.append([f"[{code(v.doc.doc_id)}]({article_page_name(n, v.doc.doc_id)})", str(total), *cells,
+                      str(c["speakers"]), str(c["stance"]), str(c["translation"])])
+    return out + _table(["article", "errors", "partial", "missed", "spurious", "wrong speakers", "wrong stances",
+                         "segments < 100"], table) + [""]
+
+
 def render_markdown(data: ReportData) -> str:
     """The whole ``report.md``."""
-    lines = header(data) + summary(data)
+    lines = header(data) + summary(data) + articles_section(data)
     for task in data.tasks:
         lines += metric_section(data, task)
     text = "\n".join(lines)

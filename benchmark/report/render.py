@@ -44,7 +44,9 @@ def render_reports(
     Returns
     -------
     dict
-        ``{"report.md": text, "report.html": text}``, only the requested ones.
+        Run-folder path → text, only the requested reports: ``report.md``,
+        ``report.html`` and, when the corpus has several articles,
+        ``articles/<n>-<doc_id>.html`` (one page per article).
     """
     if not (markdown or html):
         return {}
@@ -56,7 +58,7 @@ def render_reports(
 
         out["report.md"] = render_markdown(data)
     if html:
-        from benchmark.report.html import render_html
+        from benchmark.report.html import render_pages
 
-        out["report.html"] = render_html(data)
+        out.update(render_pages(data))
     return out

@@ -19,6 +19,8 @@ from benchmark.errors import InputError
 from benchmark.gold.schema import Corpus
 
 RUN_FILES = ("metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json")
+ARTICLES = "articles"
+"""Folder of the per-article pages of a corpus run."""
 DEFAULT_WORST_ERRORS = 10
 
 
@@ -78,8 +80,47 @@ def run_config(run_dir: Path) -> tuple[int, str | None, bool, bool]:
             bool(report.get("markdown", True)), bool(report.get("html", True)))
 
 
+def _read_records(run_dir: Path) -> tuple[dict, dict]:
+    """``metrics.json`` and ``manifest.json`` of a complete run folder."""
+    if not run_dir.is_dir():
+        raise InputError("not a folder; expected a run folder results/runs/<system>/<stamp>-<hash>/",
+                         file=str(run_dir))
+    for name in RUN_FILES:
+        if not (run_dir / name).is_file():
+            raise InputError(f"missing run file {name}; expected a complete run folder with {', '.join(RUN_FILES)}",
+                             file=str(run_dir / name))
+    metrics = read_json(run_dir / "metrics.json")
+    manifest = read_json(run_dir / "manifest.json")
+    if not isinstance(metrics, dict) or not isinstance(manifest, dict):
+        bad = "metrics.json" if not isinstance(metrics, dict) else "manifest.json"
+        raise InputError("expected a JSON object", file=str(run_dir / bad))
+    return metrics, manifest
+
+
+def _check_gold(run_dir: Path, metrics: dict, corpus: Corpus) -> None:
+    recorded = metrics.get("gold_sha256")
+    if recorded != corpus.sha256:
+        raise InputError(
+            f"run was scored against gold {str(recorded)[:12]}…, but the current gold is {corpus.sha256[:12]}…; "
+            "re-run the system on the current gold, or check out the gold version the run used",
+            file=str(run_dir / "metrics.json"), field="gold_sha256")
+
+
+def write_reports(run_dir: Path, reports: dict[str, str]) -> list[Path]:
+    """Write each report atomically; article pages of an earlier rendering that are no longer made go."""
+    written = []
+    for name in sorted(reports):
+        write_text_atomic(run_dir / name, reports[name])
+        written.append(run_dir / name)
+    if "report.html" in reports and (run_dir / ARTICLES).is_dir():
+        for old in sorted((run_dir / ARTICLES).glob("*.html")):
+            if f"{ARTICLES}/{old.name}" not in reports:
+                old.unlink()
+    return written
+
+
 def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list[Path]:
-    """Rebuild ``report.md`` and ``report.html`` of a finished run folder.
+    """Rebuild ``report.md`` and ``report.html`` (and the article pages of a corpus) of a finished run folder.
 
     Parameters
     ----------
@@ -103,43 +144,18 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     from benchmark.report.render import render_reports
 
     run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise InputError("not a folder; expected a run folder results/runs/<system>/<stamp>-<hash>/",
-                         file=str(run_dir))
-    for name in RUN_FILES:
-        if not (run_dir / name).is_file():
-            raise InputError(f"missing run file {name}; expected a complete run folder with {', '.join(RUN_FILES)}",
-                             file=str(run_dir / name))
-    metrics = read_json(run_dir / "metrics.json")
-    manifest = read_json(run_dir / "manifest.json")
-    if not isinstance(metrics, dict) or not isinstance(manifest, dict):
-        bad = "metrics.json" if not isinstance(metrics, dict) else "manifest.json"
-        raise InputError("expected a JSON object", file=str(run_dir / bad))
+    metrics, manifest = _read_records(run_dir)
     worst_errors, data_dir, want_md, want_html = run_config(run_dir)
     if corpus is None:
         from benchmark.gold.loading import load_corpus
 
         # The gold folder the run was configured with (default: the repository's data/).
         corpus = load_corpus(data_dir)
-    recorded = metrics.get("gold_sha256")
-    if recorded != corpus.sha256:
-        raise InputError(
-            f"run was scored against gold {str(recorded)[:12]}…, but the current gold is {corpus.sha256[:12]}…; "
-            "re-run the system on the current gold, or check out the gold version the run used",
-            file=str(run_dir / "metrics.json"), field="gold_sha256")
+    _check_gold(run_dir, metrics, corpus)
     reports = render_reports(
-        metrics=metrics,
-        predictions=read_jsonl(run_dir / "predictions.jsonl"),
-        per_item=read_jsonl(run_dir / "per_item.jsonl"),
-        manifest=manifest,
-        corpus=corpus,
-        worst_errors=worst_errors,
-        markdown=want_md,
-        html=want_html,
+        metrics=metrics, predictions=read_jsonl(run_dir / "predictions.jsonl"),
+        per_item=read_jsonl(run_dir / "per_item.jsonl"), manifest=manifest, corpus=corpus,
+        worst_errors=worst_errors, markdown=want_md, html=want_html,
         predictions_file=str(run_dir / "predictions.jsonl"),
     )
-    written = []
-    for name in sorted(reports):
-        write_text_atomic(run_dir / name, reports[name])
-        written.append(run_dir / name)
-    return written
+    return write_reports(run_dir, reports)

@@ -8,7 +8,7 @@ translation are spent).  Outputs are deterministic: the run seed goes to
 
 from __future__ import annotations
 
-from typing import Any, Collection, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 from benchmark.errors import ConfigError
 from benchmark.tasks.inputs import DocInput
@@ -55,6 +55,8 @@ class HFSystem:
         # "truncated_segments" also counts quote-content items (the key predates them).
         self._counts = {"truncated_segments": 0, "unfound_mentions": 0}
         self._ran: frozenset[str] = frozenset()
+        self.on_items: Callable[[int, int], None] | None = None
+        """Set by the harness: called with (items predicted, items in all) after each task's batch run."""
 
     @property
     def default_label(self) -> str:
@@ -105,6 +107,15 @@ class HFSystem:
         self._load(run)
         self._torch.manual_seed(self.options.seed)
         o = self.options
+        sizes = {"translation": sum(len(d.segments) + len(d.quotes) for d in docs), "speakers": len(docs),
+                 "stance": sum(len(d.stance_items) for d in docs)}
+        total = sum(n for task, n in sizes.items() if task in run)
+        done = [0]
+
+        def tick(task: str) -> None:
+            done[0] += sizes[task]
+            if self.on_items is not None:
+                self.on_items(done[0], total)
         if "translation" in run:
             # Every segment, then every gold quote's content as an item of its
             # own (quote_chrf++), all in one list: translate() batches them
@@ -123,18 +134,21 @@ class HFSystem:
                 out["translations"] = []
             for (d, key, item_id, _), text in zip(items, texts):  # segments first, as listed
                 outputs[d]["translations"].append({key: item_id, "text": text})
+            tick("translation")
         if "speakers" in run:
             mentions, unfound = speaker_mentions(docs, pipe=self._pipes["speakers"], labels=o.ner_labels,
                                                  min_score=o.ner_min_score, batch_size=o.batch_size)
             self._counts["unfound_mentions"] += unfound
             for out, rows in zip(outputs, mentions):
                 out["speakers"] = rows
+            tick("speakers")
         if "stance" in run:
             labels = stance_labels(docs, pipe=self._pipes["stance"], templates=o.stance_templates,
                                    language=o.target_language, none_threshold=o.none_threshold,
                                    batch_size=o.batch_size)
             for out, rows in zip(outputs, labels):
                 out["stance"] = rows
+            tick("stance")
         return outputs
 
     def manifest_extra(self) -> dict[str, Any]:

@@ -220,6 +220,8 @@ class LLMSystem:
         self.description = f"{options.model} over an OpenAI-compatible chat API ({self.signature})"
         self.default_label = folder_label("llm", options.model)
         """Run-folder and table name when ``system.label`` is not set."""
+        self.on_items: Callable[[int, int], None] | None = None
+        """Set by the harness: called with (requests answered, requests in all) as answers arrive."""
         self._reset()
 
     def _reset(self) -> None:
@@ -228,6 +230,13 @@ class LLMSystem:
         self._failures: list[dict[str, Any]] = []
         self._failed_requests: Counter = Counter()
         self._client_stats: dict[str, Any] = {}
+        self._answered = 0
+
+    def _tick(self, answered: int, total: int) -> None:
+        """Count answered requests (cached or received) and tell the harness's progress callback."""
+        self._answered += answered
+        if self.on_items is not None:
+            self.on_items(self._answered, total)
 
     def _api_key(self) -> str | None:
         env = self.options.api_key_env
@@ -251,6 +260,7 @@ class LLMSystem:
         try:
             cached = cache.get_many(payloads)
             self._hits = len(cached)
+            self._tick(len(cached), len(payloads))
             for hit in cached.values():
                 self._usage["cached_prompt_tokens"] += hit.prompt_tokens or 0
                 self._usage["cached_completion_tokens"] += hit.completion_tokens or 0
@@ -265,6 +275,7 @@ class LLMSystem:
                     self._usage["completion_tokens"] += c
                     cache.put(out.key, model=o.model, prompt_version=self.prompts.version, body=out.body,
                               prompt_tokens=p, completion_tokens=c)
+                self._tick(1, len(payloads))
 
             sent = client.run([(k, p) for k, p in payloads.items() if k not in cached], on_outcome=store)
             self._client_stats = client.stats.to_json()
