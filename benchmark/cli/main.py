@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
             if name == "validate":
                 sp.add_argument("--fuzzy-threshold", type=float, default=90.0,
                                 help="rapidfuzz score (0-100) needed to align a text-only span (default 90)")
+            sp.add_argument("--max-file-mb", type=float, default=None,
+                            help="refuse a larger file (default 64; config: scoring.limits.max_file_mb)")
+            sp.add_argument("--max-items", type=int, default=None,
+                            help="refuse a document line with more items (default 20000; scoring.limits.max_items)")
+            sp.add_argument("--max-string-chars", type=int, default=None,
+                            help="refuse a longer string (default 20000; scoring.limits.max_string_chars)")
             if name == "score":
                 sp.add_argument("--name", default=None, help="system name for the run folder (default: file stem)")
                 sp.add_argument("--out", default="results/runs", help="where run folders go")
