@@ -52,8 +52,7 @@ from benchmark.systems.llm.cache import CachedResponse, ResponseCache, request_k
 from benchmark.systems.llm.client import ChatClient, Endpoint, Outcome, RetryPolicy
 from benchmark.systems.llm.jobs import Job, build_jobs
 from benchmark.errors import UnparseableAnswer
-from benchmark.systems.llm.parse import (coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
-                    coerce_translations, extract_json)
+from benchmark.systems.llm.parse import Problem, parse_answer
 from benchmark.systems.llm.prompts import load_prompts
 
 log = logging.getLogger(__name__)
@@ -226,6 +225,9 @@ class LLMSystem:
         self._jobs = self._unique = self._hits = 0
         self._usage = Counter()
         self._failures: list[dict[str, Any]] = []
+        self._parse_memo: dict[str, Any] = {}
+        """Request key → parsed answer (see :meth:`_parsed`)."""
+        self._unparseable: dict[str, str] = {}
         self._failed_requests: Counter = Counter()
         self._client_stats: dict[str, Any] = {}
 
@@ -246,40 +248,15 @@ class LLMSystem:
         self._jobs = len(jobs)
         payloads = {k: {"model": o.model, "messages": list(j.messages), **params} for k, j in zip(keys, jobs)}
         self._unique = len(payloads)
-        cache = ResponseCache(o.cache_path)
-        api_key = self._api_key()
-        try:
-            cached = cache.get_many(payloads)
-            self._hits = len(cached)
-            for hit in cached.values():
-                self._usage["cached_prompt_tokens"] += hit.prompt_tokens or 0
-                self._usage["cached_completion_tokens"] += hit.completion_tokens or 0
-            client = ChatClient(base_url=o.base_url, api_key=api_key, timeout=o.timeout, concurrency=o.concurrency,
-                                seed=o.seed, policy=RetryPolicy(o.max_retries, o.backoff_base, o.backoff_max,
-                                                                o.retry_after_cap))
-
-            def store(out: Outcome) -> None:
-                if out.ok:  # committed now, so a killed run keeps it
-                    p, c = _usage(out.data)
-                    self._usage["prompt_tokens"] += p
-                    self._usage["completion_tokens"] += c
-                    cache.put(out.key, model=o.model, prompt_version=self.prompts.version, body=out.body,
-                              prompt_tokens=p, completion_tokens=c)
-
-            sent = client.run([(k, p) for k, p in payloads.items() if k not in cached], on_outcome=store)
-            self._client_stats = client.stats.to_json()
-        finally:
-            cache.close()
-        if sent and not cached and not any(out.ok for out in sent.values()):
-            raise EndpointFailed(_all_failed(client, [sent[k] for k in payloads if k in sent]))
-        results: dict[str, Outcome | CachedResponse] = {**sent, **cached}
         targets = {d.doc_id: frozenset(t.id for t in d.targets) for d in docs}
+        client, cached, sent = self._answers(payloads, dict(zip(keys, jobs)), targets)
+        results: dict[str, Outcome | CachedResponse] = {**sent, **cached}
         by_doc: dict[str, dict[str, Any]] = {d.doc_id: {"doc_id": d.doc_id} for d in docs}
         for d in docs:
             for t in sorted(prompt_tasks):
                 by_doc[d.doc_id][OUTPUT_KEY[t]] = []
         for job, key in zip(jobs, keys):
-            items = self._collect(job, results[key], targets=targets[job.doc_id], scrub=client.scrub)
+            items = self._collect(key, job, results[key], targets=targets, scrub=client.scrub)
             by_doc[job.doc_id][OUTPUT_KEY[job.task]].extend(items)
         for d in docs:
             if "translations" in by_doc[d.doc_id]:
@@ -293,13 +270,79 @@ class LLMSystem:
                         sum(len(f["items"]) for f in self._failures), "; ".join(parts))
         return [by_doc[d.doc_id] for d in docs]
 
+    def _answers(self, payloads: dict[str, dict], job_of: dict[str, Job], targets: Mapping[str, Collection[str]]):
+        """``(client, cached, sent)``: answers served from the cache, then the others asked for.
+
+        Only an answer that parses is cached: a truncated or broken answer (HTTP
+        200 all the same) is recorded as a failure and asked again by the next
+        run; one cached by an older version is dropped and asked again now.
+        """
+        o = self.options
+        cache = ResponseCache(o.cache_path)
+        try:
+            cached = cache.get_many(payloads)
+            client = ChatClient(base_url=o.base_url, api_key=self._api_key(), timeout=o.timeout,
+                                concurrency=o.concurrency, seed=o.seed,
+                                policy=RetryPolicy(o.max_retries, o.backoff_base, o.backoff_max, o.retry_after_cap))
+            for key, hit in list(cached.items()):
+                if self._parsed(key, job_of[key], hit, targets) is None:
+                    cache.delete(key)
+                    del cached[key]
+                    self._parse_memo.pop(key)
+                    continue
+                self._usage["cached_prompt_tokens"] += hit.prompt_tokens or 0
+                self._usage["cached_completion_tokens"] += hit.completion_tokens or 0
+            self._hits = len(cached)
+
+            def store(out: Outcome) -> None:
+                if not out.ok:
+                    return
+                p, c = _usage(out.data)
+                self._usage["prompt_tokens"] += p
+                self._usage["completion_tokens"] += c
+                if self._parsed(out.key, job_of[out.key], out, targets) is not None:
+                    # committed now, so a killed run keeps it
+                    cache.put(out.key, model=o.model, prompt_version=self.prompts.version, body=out.body,
+                              prompt_tokens=p, completion_tokens=c)
+
+            sent = client.run([(k, p) for k, p in payloads.items() if k not in cached], on_outcome=store)
+            self._client_stats = client.stats.to_json()
+        finally:
+            cache.close()
+        if sent and not cached and not any(out.ok for out in sent.values()):
+            raise EndpointFailed(_all_failed(client, [sent[k] for k in payloads if k in sent]))
+        return client, cached, sent
+
     def _fail(self, job: Job, items: Sequence[str], kind: str, reason: str) -> None:
         if kind not in _ITEM_KINDS:
             self._failed_requests[kind] += 1
         self._failures.append({"task": job.task, "doc_id": job.doc_id, "request": job.label,
                                "items": list(items), "kind": kind, "reason": reason})
 
-    def _collect(self, job: Job, result: Outcome | CachedResponse, *, targets: Collection[str],
+    def _parsed(self, key: str, job: Job, result: Outcome | CachedResponse,
+                targets: Mapping[str, Collection[str]]) -> tuple[list[dict], list[Problem]] | str | None:
+        """The items and problems of one answer; ``"bad_response"`` or ``None`` (unparseable) otherwise.
+
+        Remembered per request key, so the cache decision and the collection parse once.
+        """
+        if key in self._parse_memo:
+            return self._parse_memo[key]
+        try:
+            data = result.data if isinstance(result, Outcome) else json.loads(result.body)
+            text = _answer_text(data)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            parsed = "bad_response"
+        else:
+            try:
+                parsed = parse_answer(job.task, text, items=job.items, targets=sorted(targets[job.doc_id]),
+                                      label=job.label)
+            except UnparseableAnswer as exc:
+                self._unparseable[key] = str(exc)
+                parsed = None
+        self._parse_memo[key] = parsed
+        return parsed
+
+    def _collect(self, key: str, job: Job, result: Outcome | CachedResponse, *, targets: Mapping[str, Collection[str]],
                  scrub: Callable[[str], str]) -> list[dict]:
         """Items of one job's answer; failures recorded, never raised."""
         if job.task == "stance":
@@ -312,29 +355,14 @@ class LLMSystem:
         if isinstance(result, Outcome) and not result.ok:
             self._fail(job, whole, result.kind or "error", scrub(result.reason or ""))
             return []
-        try:
-            data = result.data if isinstance(result, Outcome) else json.loads(result.body)
-            text = _answer_text(data)
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        parsed = self._parsed(key, job, result, targets)
+        if parsed == "bad_response":
             self._fail(job, whole, "bad_response", "stored response is not a chat completion")
             return []
-        try:
-            value = extract_json(text)
-            if job.task == "attribution":
-                items, problems = coerce_attribution(value, quote_ids=job.items)
-            elif job.task == "stance":
-                items, problems = coerce_stance(value, pairs=job.items)
-            elif job.task == "translation":
-                items, problems = coerce_translations(
-                    value, segment_ids=[i for k, i in job.items if k == "segment_id"],
-                    quote_ids=[i for k, i in job.items if k == "quote_id"])
-            elif job.task == "speakers":
-                items, problems = coerce_speakers(value, label=job.label)
-            else:
-                items, problems = coerce_quotes(value, targets=targets, label=job.label)
-        except UnparseableAnswer as exc:
-            self._fail(job, whole, "unparseable", scrub(str(exc)))
+        if parsed is None:
+            self._fail(job, whole, "unparseable", scrub(self._unparseable[key]) + " (not cached)")
             return []
+        items, problems = parsed
         for p in problems:
             self._fail(job, [p.item], p.kind, scrub(p.reason))
         return items
