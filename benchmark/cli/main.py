@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from benchmark.cli.output import report_error
+from benchmark.common.redact import redacting_output
 from benchmark.errors import BenchmarkError
 
 COMMANDS = {
@@ -138,15 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         parser.print_help()
         return 0
-    try:
-        if argv[0] == "run" and not {"-h", "--help"} & set(argv[1:2]):
-            # Hydra parses its own command line (overrides, -m, --cfg, hydra/launcher=…).
-            from benchmark.cli.run import run_cli
+    # Every line printed (ours, Hydra's, a warning) is redacted: no credential reaches the terminal.
+    with redacting_output():
+        try:
+            if argv[0] == "run" and not {"-h", "--help"} & set(argv[1:2]):
+                # Hydra parses its own command line (overrides, -m, --cfg, hydra/launcher=…).
+                from benchmark.cli.run import run_cli
 
-            return run_cli(argv[1:])
-        args = parser.parse_args(argv)
-        return _dispatch(args, argv)
-    except (BenchmarkError, KeyboardInterrupt, OSError) as exc:
-        # Ctrl-C, a path the user gave that cannot be read or written, output
-        # piped into `head`: one line and an exit code, never a traceback.
-        return report_error(exc)
+                return run_cli(argv[1:])
+            args = parser.parse_args(argv)
+            return _dispatch(args, argv)
+        except (BenchmarkError, KeyboardInterrupt, OSError) as exc:
+            # Ctrl-C, a path the user gave that cannot be read or written, output
+            # piped into `head`: one line and an exit code, never a traceback.
+            return report_error(exc)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark.common.atomic import replace_folders, stage_dir, write_text_atomic
+from benchmark.common.redact import redact_tree
 from benchmark.gold.schema import Corpus
 from benchmark.publish.guard import STAGE_PREFIX, check_publish_out_dir
 from benchmark.publish.runs import RunRecord, RunSet
@@ -83,6 +84,8 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
             model = dict(model)
             run = model.pop("run")
             write_model_card_files(run, stage / "model_card", **model)
+        # Nothing leaves with a credential in it, run folders written by older versions included.
+        redact_tree(stage)
         check_publish_out_dir(out_dir)  # again: something may have appeared while we built
         # Folders this publish does not build are removed, so out_dir shows exactly one publish.
         replace_folders({out_dir / name: (stage / name if (stage / name).exists() else None) for name in FOLDERS})

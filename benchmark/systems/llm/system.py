@@ -45,6 +45,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
+from benchmark.common.redact import register_secret_env
 from benchmark.errors import ConfigError, EndpointFailed
 from benchmark.systems.base import folder_label
 from benchmark.tasks.inputs import DocInput
@@ -69,8 +70,6 @@ _RESERVED = {"model", "messages", "temperature", "seed", "max_tokens", "response
 # Failure kinds of single items of an otherwise usable answer; every other kind (http_*, timeout,
 # connection, bad_response, unparseable) is recorded once for a whole request.
 _ITEM_KINDS = frozenset({"missing", "invalid"})
-
-
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,7 @@ def make_llm_system(*, model: str, base_url: str = "http://localhost:8000/v1",
     Endpoint.parse(base_url)
     if api_key_env not in (None, "") and not (isinstance(api_key_env, str) and _ENV_RE.match(api_key_env)):
         raise _bad("api_key_env", "the name of an environment variable (not the key itself) or null", "<hidden>")
+    register_secret_env(api_key_env)  # its value is redacted from every file and line from now on
     if not isinstance(json_mode, bool):
         raise _bad("json_mode", "true or false", json_mode)
     if tasks is not None:
