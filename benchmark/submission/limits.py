@@ -93,9 +93,14 @@ def check_line_limits(obj: Any, *, limits: SubmissionLimits) -> list[tuple[str, 
     Runs before the schema check and the alignment, so their cost stays
     bounded; types are not assumed (the schema check comes next).
     """
-    if not isinstance(obj, dict):
-        return []
+    found = find_lone_surrogate(obj)
     problems = []
+    if found is not None:
+        path, at = found
+        problems.append((field_path(path), f"invalid text: a lone UTF-16 surrogate (a \\ud800-\\udfff escape "
+                         f"without its pair) at character {at}; expected text that UTF-8 can encode"))
+    if not isinstance(obj, dict):
+        return problems
     n = count_items(obj)
     if n > limits.max_items:
         where = max(("speakers", "quotes", "attribution", "stance", "translations"),
@@ -113,11 +118,6 @@ def check_line_limits(obj: Any, *, limits: SubmissionLimits) -> list[tuple[str, 
             problems.append((field_path(path), f"string of {len(s)} characters ({clip(s, 40)}); the limit is "
                              f"{limits.max_string_chars} {_hint('max_string_chars')}"))
             break  # one is enough to say what is wrong; the next may be a copy of it
-    found = find_lone_surrogate(obj)
-    if found is not None:
-        path, at = found
-        problems.append((field_path(path), f"invalid text: a lone UTF-16 surrogate (a \\ud800-\\udfff escape "
-                         f"without its pair) at character {at}; expected text that UTF-8 can encode"))
     return problems
 
 

@@ -91,9 +91,19 @@ def _show(value: Any) -> str:
             int: "integer", float: "number"}.get(type(value), type(value).__name__)
     if isinstance(value, str) and len(value) > 60:
         value = value[:60]  # never serialise a huge string only to cut it
-        return f"{kind} {json.dumps(value, ensure_ascii=False)[:-1]}…"
-    text = json.dumps(value, ensure_ascii=False)
+        return f"{kind} {_dumps(value)[:-1]}…"
+    text = _dumps(value)
     return f"{kind} {text[:60] + '…' if len(text) > 60 else text}"
+
+
+def _dumps(value: Any) -> str:
+    """JSON text for a message: readable Arabic, but a lone surrogate stays an escape (printable)."""
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
 
 
 def _schema_message(err) -> tuple[str, str]:
