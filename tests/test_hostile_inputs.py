@@ -220,9 +220,13 @@ def test_repeated_strings_are_aligned_once(tmp_path, monkeypatch):
     monkeypatch.setattr(align.fuzz, "partial_ratio_alignment", lambda *a, **k: calls.append(1) or real(*a, **k))
     align.text_index.cache_clear()
     path = write(tmp_path, json.dumps({"doc_id": DOC_ID, "quotes": [{"content_text": UNALIGNABLE}] * 20_000}))
-    report = validate_file(path, corpus=CORPUS)
+    report = validate_file(path, corpus=CORPUS, limits=SubmissionLimits(max_items=20_000))
     assert report.valid and report.alignment_methods["unaligned"] == 20_000
     assert len(calls) == 1
+    # at the default limits the same file is refused at once, before any alignment
+    calls.clear()
+    (msg,) = problems(path)
+    assert "the line holds 20000 items" in msg and "the limit is 5000 per document" in msg and calls == []
 
 
 def test_long_strings_are_aligned_through_their_ends(monkeypatch):

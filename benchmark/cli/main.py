@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--max-file-mb", type=float, default=None,
                             help="refuse a larger file (default 64; config: scoring.limits.max_file_mb)")
             sp.add_argument("--max-items", type=int, default=None,
-                            help="refuse a document line with more items (default 20000; scoring.limits.max_items)")
+                            help="refuse a document line with more items (default 5000; scoring.limits.max_items)")
             sp.add_argument("--max-string-chars", type=int, default=None,
                             help="refuse a longer string (default 20000; scoring.limits.max_string_chars)")
             if name == "score":

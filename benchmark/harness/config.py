@@ -24,7 +24,7 @@ class LimitsSchema:
     """Size limits of a predictions file (:class:`~benchmark.submission.limits.SubmissionLimits`)."""
 
     max_file_mb: float = 64.0
-    max_items: int = 20_000
+    max_items: int = 5_000
     max_string_chars: int = 20_000
 
 

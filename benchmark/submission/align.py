@@ -71,7 +71,7 @@ from typing import Collection
 from rapidfuzz import fuzz
 
 from benchmark.errors import ConfigError
-from benchmark.common.normalize import QUOTE_CHARS, normalized_view
+from benchmark.common.normalize import QUOTE_CHARS, normalize, normalized_view
 from benchmark.submission.predictions import Alignment
 from benchmark.gold.schema import Span
 
@@ -281,7 +281,7 @@ class TextIndex:
         exact = _occurrences(q, self.text)
         if exact:
             return _Found("exact", 100.0, tuple((s, s + len(q)) for s in exact))
-        nq_full = normalized_view(q).text
+        nq_full = normalize(q)
         nq = nq_full[slice(*_strip_norm(nq_full, 0, len(nq_full)))]
         if nq:
             spans = [self.view.span(s, s + len(nq)) for s in _occurrences(nq, self.view.text)]

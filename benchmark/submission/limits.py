@@ -41,7 +41,7 @@ class SubmissionLimits:
 
     max_file_mb: float = 64.0
     """Size of the file in MB (10^6 bytes)."""
-    max_items: int = 20_000
+    max_items: int = 5_000
     """Items of one document line: speakers, quotes (each content span or
     string and each stance inside counted too), attribution, stance and
     translations.  The ``alignments`` a written file carries may number

@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Collection
 
-from benchmark.common.normalize import normalized_view
+from benchmark.common.normalize import normalize
 from benchmark.gold.schema import Document, Span
 
 
@@ -23,7 +23,7 @@ def name_key(name: str) -> str:
     >>> name_key("سيرغيْ لافروفْ") == name_key("سيرغي لافروف")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", normalized_view(name).text)
+    decomposed = unicodedata.normalize("NFKD", normalize(name))
     kept = []
     for ch in decomposed:
         cat = unicodedata.category(ch)
