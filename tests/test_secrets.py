@@ -13,6 +13,8 @@ import io
 import sys
 from pathlib import Path
 
+import pytest
+
 from llm_server import FakeLLMServer, answer, plausible_content
 from test_llm_failures import data_dir, write_data_dir  # noqa: F401 (fixture)
 
@@ -69,8 +71,9 @@ def test_a_run_with_credentials_everywhere_leaves_no_trace(tmp_path, data_dir, m
     # publish stages no secret either, even from a run folder written before redaction existed
     (run_dir / "report.md").write_text(f"old report: http://user:{USERINFO_KEY}@h/v1 and {HF_KEY}\n", encoding="utf-8")
     hub = tmp_path / "hub"
-    assert main(["publish", f"paths.results_dir={tmp_path / 'runs'}", f"paths.data_dir={data_dir}",
-                 f"hub.out_dir={hub}", "hub.dry_run=true"]) == 0
+    with pytest.warns(UserWarning, match="credentials redacted from 1 staged file"):
+        assert main(["publish", f"paths.results_dir={tmp_path / 'runs'}", f"paths.data_dir={data_dir}",
+                     f"hub.out_dir={hub}", "hub.dry_run=true"]) == 0
     printed = capsys.readouterr()
     staged = [p for p in hub.rglob("report.md")]
     assert staged and all(f"old report: http://{REDACTED}@h/v1 and {REDACTED}" in p.read_text() for p in staged)
