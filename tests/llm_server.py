@@ -34,8 +34,9 @@ class Action:
     """What the server does with one request."""
 
     kind: str
-    """``ok``, ``broken`` (answer is not JSON), ``garbage`` (HTTP body is not JSON),
-    ``status``, ``stall``, ``close`` or ``hold``."""
+    """``ok``, ``broken`` (answer is not JSON), ``answer`` (HTTP 200 with ``message`` as the
+    model's answer, verbatim), ``garbage`` (HTTP body is not JSON), ``status``, ``stall``,
+    ``close`` or ``hold``."""
     status: int = 200
     retry_after: str | None = None
     seconds: float = 0.0
@@ -51,6 +52,11 @@ HOLD = Action("hold")
 
 def status(code: int, *, retry_after: str | None = None, message: str = "scripted error") -> Action:
     return Action("status", status=code, retry_after=retry_after, message=message)
+
+
+def answer(content: str) -> Action:
+    """HTTP 200 whose model answer is ``content`` exactly (a truncated or hostile answer)."""
+    return Action("answer", message=content)
 
 
 def stall(seconds: float) -> Action:
@@ -178,8 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
         if action.kind == "garbage":
             self._send(200, b"<html>502 Bad Gateway</html>")
             return
-        content = "Sure! Here it is: {\"oops\": [1, 2" if action.kind == "broken" else plausible_content(
-            req.task, req.system, req.user)
+        content = "Sure! Here it is: {\"oops\": [1, 2" if action.kind == "broken" else (
+            action.message if action.kind == "answer" else plausible_content(req.task, req.system, req.user))
         prompt_chars = sum(len(m.get("content", "")) for m in body.get("messages", []))
         answer = {
             "id": f"chatcmpl-{req.index}", "object": "chat.completion", "created": 0, "model": body.get("model"),

@@ -132,3 +132,10 @@ def test_any_match_maps_to_a_covering_span(text, data):
 @given(texts)
 def test_idempotent(text):
     assert normalize(normalize(text)) == normalize(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET + ["\u0654", "\u0648", "\u064a", "\u064e"], max_size=40))
+def test_normalize_without_the_offset_map_equals_the_view(text):
+    # normalize() takes a faster path (no offset map); it must give the same string
+    assert normalize(text) == normalized_view(text).text

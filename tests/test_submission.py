@@ -241,7 +241,8 @@ ERRORS = [
     ("duplicate-quote-translation",
      {**D, "translations": [{"quote_id": "q01", "text": "a"}, {"segment_id": "s01", "text": "c"},
                             {"quote_id": "q01", "text": "b"}]},
-     "translations[1]", "duplicate quote_id='q01': already given in translations[0]"),
+     # the repeat is the third item of the list: translations[2] (by hand), not the second quote item
+     "translations[2]", "duplicate quote_id='q01': already given in translations[0]"),
     ("mention-half-null", {**D, "speakers": [{"start": 3, "end": None}]}, "speakers[0]",
      "expected start and end both offsets or both null (an unaligned mention), got start=3, end=null"),
     ("mention-past-end", {**D, "speakers": [{"start": 3, "end": N + 1}]}, "speakers[0]",

@@ -18,13 +18,33 @@ def _corpus(data_dir: str | None):
     return load_checked_corpus(data_dir)
 
 
+LIMIT_FLAGS = ("max_file_mb", "max_items", "max_string_chars")
+"""``--max-file-mb`` etc. of ``validate`` and ``score`` (:class:`~benchmark.submission.limits.SubmissionLimits`)."""
+
+
+def _limits(args: argparse.Namespace):
+    from benchmark.submission.limits import SubmissionLimits
+
+    given = {k: getattr(args, k) for k in LIMIT_FLAGS if getattr(args, k, None) is not None}
+    return SubmissionLimits(**given)
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``validate PREDICTIONS.jsonl``: check a submission against the gold."""
+    """``validate PREDICTIONS.jsonl``: check a submission against the gold, listing every problem."""
+    import sys
+
     from benchmark.submission.report import validate_file
 
-    report = validate_file(Path(args.path), corpus=_corpus(args.data_dir), fuzzy_threshold=args.fuzzy_threshold)
-    print(report.summary())
-    return 0
+    limits = _limits(args)
+    report = validate_file(Path(args.path), corpus=_corpus(args.data_dir), fuzzy_threshold=args.fuzzy_threshold,
+                           limits=limits)
+    if report.valid:
+        print(report.summary())
+        return 0
+    for row in report.problem_lines():
+        print(f"error: {row}", file=sys.stderr)
+    print(f"validate: {report.n_problems} problem(s) in {args.path}", file=sys.stderr)
+    return 2
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -39,6 +59,8 @@ def cmd_score(args: argparse.Namespace) -> int:
                  f"system.label={hydra_quote(label)}", f"paths.results_dir={hydra_quote(args.out)}"]
     if args.data_dir:
         overrides.append(f"paths.data_dir={hydra_quote(args.data_dir)}")
+    limits = _limits(args)  # checked here, so a bad value is refused before Hydra starts
+    overrides += [f"scoring.limits.{k}={getattr(limits, k)}" for k in LIMIT_FLAGS if getattr(args, k, None) is not None]
     return run_cli(overrides)
 
 

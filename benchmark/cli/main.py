@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from benchmark.cli.output import report_error
+from benchmark.common.redact import redacting_output
 from benchmark.errors import BenchmarkError
 
 COMMANDS = {
@@ -45,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
             if name == "validate":
                 sp.add_argument("--fuzzy-threshold", type=float, default=90.0,
                                 help="rapidfuzz score (0-100) needed to align a text-only span (default 90)")
+            sp.add_argument("--max-file-mb", type=float, default=None,
+                            help="refuse a larger file (default 64; config: scoring.limits.max_file_mb)")
+            sp.add_argument("--max-items", type=int, default=None,
+                            help="refuse a document line with more items (default 5000; scoring.limits.max_items)")
+            sp.add_argument("--max-string-chars", type=int, default=None,
+                            help="refuse a longer string (default 20000; scoring.limits.max_string_chars)")
             if name == "score":
                 sp.add_argument("--name", default=None, help="system name for the run folder (default: file stem)")
                 sp.add_argument("--out", default="results/runs", help="where run folders go")
@@ -132,15 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     if not argv:
         parser.print_help()
         return 0
-    try:
-        if argv[0] == "run" and not {"-h", "--help"} & set(argv[1:2]):
-            # Hydra parses its own command line (overrides, -m, --cfg, hydra/launcher=…).
-            from benchmark.cli.run import run_cli
+    # Every line printed (ours, Hydra's, a warning) is redacted: no credential reaches the terminal.
+    with redacting_output():
+        try:
+            if argv[0] == "run" and not {"-h", "--help"} & set(argv[1:2]):
+                # Hydra parses its own command line (overrides, -m, --cfg, hydra/launcher=…).
+                from benchmark.cli.run import run_cli
 
-            return run_cli(argv[1:])
-        args = parser.parse_args(argv)
-        return _dispatch(args, argv)
-    except (BenchmarkError, KeyboardInterrupt, OSError) as exc:
-        # Ctrl-C, a path the user gave that cannot be read or written, output
-        # piped into `head`: one line and an exit code, never a traceback.
-        return report_error(exc)
+                return run_cli(argv[1:])
+            args = parser.parse_args(argv)
+            return _dispatch(args, argv)
+        except (BenchmarkError, KeyboardInterrupt, OSError) as exc:
+            # Ctrl-C, a path the user gave that cannot be read or written, output
+            # piped into `head`: one line and an exit code, never a traceback.
+            return report_error(exc)

@@ -17,6 +17,11 @@ leaves something that looks finished.  ``tempfile`` creates files and
 folders private (0600 / 0700); the results are ordinary files and folders,
 so the mode is reset to what the umask allows.
 
+Every text file written here passes through
+:func:`benchmark.common.redact.redact_bytes` first, so no credential (a
+key in a base URL, an API-key variable's value, ``HF_TOKEN``) reaches a run
+folder, a report, a leaderboard or an export, whichever field carried it.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -40,6 +45,8 @@ import socket
 import tempfile
 from pathlib import Path
 from typing import Mapping
+
+from benchmark.common.redact import redact_bytes
 
 
 def _umask() -> int:
@@ -66,6 +73,7 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = redact_bytes(data)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -142,12 +150,12 @@ def remove_stale_stages(parent: Path | str, prefix: str) -> list[Path]:
 
 
 def write_files(folder: Path, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` (relative path → bytes) into ``folder``, each flushed to disk."""
+    """Write ``files`` (relative path → bytes) into ``folder``, each flushed to disk (text redacted)."""
     for rel, data in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
-            fh.write(data)
+            fh.write(redact_bytes(data))
             fh.flush()
             os.fsync(fh.fileno())
     return folder

@@ -62,6 +62,7 @@ True
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -218,10 +219,22 @@ def normalized_view(text: str) -> NormalizedText:
     return NormalizedText(text="".join(chars), to_original=tuple(to_original), original=text)
 
 
+_SPACES = re.compile(" +")
+
+
 def normalize(text: str) -> str:
-    """The normalised string alone (see :func:`normalized_view`).
+    """The normalised string alone: :func:`normalized_view`'s text, without building the offset map.
+
+    Every step but the combining-hamza rule works character by character, so
+    the folded characters are joined and runs of spaces collapsed, about three
+    times faster than :func:`normalized_view` (queries are normalised once
+    each; a file may hold many long ones).
 
     >>> normalize("“الولايات المتحدة”") == normalize('"الولايات المتحده"')
     True
+    >>> normalize("  قالَ \u200f  إنّ ") == normalized_view("  قالَ \u200f  إنّ ").text == " قال ان "
+    True
     """
-    return normalized_view(text).text
+    if _HAMZA_ABOVE in text:  # contextual: و/ي + U+0654 → ء needs the character before it
+        return normalized_view(text).text
+    return _SPACES.sub(" ", "".join(map(_fold_char, text)))

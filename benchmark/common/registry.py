@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 from typing import Callable, Generic, Iterator, TypeVar
 
+from benchmark.common.jsonguard import clip
 from benchmark.errors import UnknownNameError
 
 T = TypeVar("T")
@@ -78,6 +79,10 @@ class Registry(Generic[T]):
         return iter(self._items)
 
 
+MAX_LISTED = 40
+"""Names listed after "Available:" (a corpus may have thousands of document ids)."""
+
+
 def unknown_name_message(kind: str, name: str, choices) -> str:
     """``Unknown <kind> '<name>'. Did you mean …? Available: …``.
 
@@ -85,6 +90,7 @@ def unknown_name_message(kind: str, name: str, choices) -> str:
     "Unknown task 'stanse'. Did you mean 'stance'? Available: quotes, stance"
     """
     names = sorted(choices)
-    close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(name)[:100], names, n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    return f"Unknown {kind} {name!r}.{hint} Available: {', '.join(names)}"
+    shown = ", ".join(names[:MAX_LISTED]) + (f", … ({len(names)} in all)" if len(names) > MAX_LISTED else "")
+    return f"Unknown {kind} {clip(name)}.{hint} Available: {shown}"

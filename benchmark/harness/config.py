@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmark.errors import ConfigError
+from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
 
 
 @dataclass
@@ -19,11 +20,21 @@ class TaskSchema:
 
 
 @dataclass
+class LimitsSchema:
+    """Size limits of a predictions file (:class:`~benchmark.submission.limits.SubmissionLimits`)."""
+
+    max_file_mb: float = 64.0
+    max_items: int = 5_000
+    max_string_chars: int = 20_000
+
+
+@dataclass
 class ScoringSchema:
     n_resamples: int = 1000
     confidence: float = 0.95
     seed: int = 12345
     fuzzy_threshold: float = 90.0
+    limits: LimitsSchema = field(default_factory=LimitsSchema)
 
 
 @dataclass
@@ -76,6 +87,7 @@ class ScoringOptions:
     confidence: float
     seed: int
     fuzzy_threshold: float
+    limits: SubmissionLimits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -190,7 +202,8 @@ def to_run_config(cfg: Any) -> RunConfig:
     return RunConfig(
         tasks=tasks,
         systems=systems,
-        scoring=ScoringOptions(int(s["n_resamples"]), float(s["confidence"]), int(s["seed"]), float(s["fuzzy_threshold"])),
+        scoring=ScoringOptions(int(s["n_resamples"]), float(s["confidence"]), int(s["seed"]), float(s["fuzzy_threshold"]),
+                               SubmissionLimits(**s.get("limits", {}))),
         report=ReportOptions(bool(r["markdown"]), bool(r["html"]), int(r["worst_errors"])),
         results_dir=str(p["results_dir"]),
         data_dir=p.get("data_dir"),

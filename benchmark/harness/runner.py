@@ -21,6 +21,7 @@ from typing import Any, Callable
 from benchmark.errors import ConfigError, NothingToRun
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.gold.schema import Corpus
+from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
 from benchmark.submission.predictions import DocPrediction
 from benchmark.harness.config import RunConfig, SystemSpec
 from benchmark.harness.manifest import environment
@@ -86,7 +87,8 @@ def _jsonl(rows) -> bytes:
 
 
 def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float, timer: StageTimer,
-                      progress: Callable[[str], None] = lambda s: None):
+                      progress: Callable[[str], None] = lambda s: None,
+                      limits: SubmissionLimits = DEFAULT_LIMITS):
     """Run a system (or read a submission file) and return typed predictions.
 
     Returns ``(system, predictions, attempted_tasks)`` where predictions maps
@@ -102,7 +104,7 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
         if not path:
             raise ConfigError("system=predictions needs system.path=<file.jsonl>", field="system.path")
         with timer.time("predict"):
-            preds = read_submission(Path(path), corpus=corpus, fuzzy_threshold=fuzzy_threshold)
+            preds = read_submission(Path(path), corpus=corpus, fuzzy_threshold=fuzzy_threshold, limits=limits)
         attempted = tuple(t for t in tasks if any(getattr(p, TASKS.get(t).field) is not None for p in preds.values()))
         if not attempted:
             raise NothingToRun(f"{path} has predictions for none of the requested tasks ({', '.join(tasks)})",
@@ -123,7 +125,8 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
     with timer.time("align"):
         lines = [json.dumps(obj, ensure_ascii=False) for obj in raw]
-        preds = parse_submission_lines(lines, corpus=corpus, file=f"<system {spec.name}>", fuzzy_threshold=fuzzy_threshold)
+        preds = parse_submission_lines(lines, corpus=corpus, file=f"<system {spec.name}>",
+                                       fuzzy_threshold=fuzzy_threshold, limits=limits)
     return system, preds, attempted
 
 
@@ -190,7 +193,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     t_start = time.perf_counter()
     progress(f"{spec.display}: predicting")
     system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold,
-                                                 timer=timer, progress=progress)
+                                                 timer=timer, progress=progress, limits=cfg.scoring.limits)
     if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
         spec = replace(spec, label=system.default_label)
     scores = score_tasks(corpus, preds, attempted, cfg, timer=timer, progress=progress, display=spec.display)
@@ -198,8 +201,10 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     if note:
         print(f"warning: {note}", file=sys.stderr)
     ranked = getattr(system, "ranked", True)
+    # The size limits only refuse files; they never change a score, so they are not part of the hash.
+    scoring = {k: v for k, v in (resolved_config.get("scoring") or {}).items() if k != "limits"}
     chash = config_hash({"system": resolved_config.get("system"), "tasks": list(cfg.tasks),
-                         "scoring": resolved_config.get("scoring"), "gold": corpus.sha256})
+                         "scoring": scoring, "gold": corpus.sha256})
     metrics_doc = {
         "system": spec.display, "system_name": spec.name, "ranked": ranked, "gold_sha256": corpus.sha256,
         "config_hash": chash, "tasks": scores.metrics, "not_attempted": scores.not_attempted,

@@ -11,8 +11,10 @@ compares, in this order, the UTC stamp (``manifest.json`` ``started_utc``,
 else the stamp at the start of the folder name), the ``-N`` suffix that
 :func:`~benchmark.harness.rundir.commit_run` adds to a second run in the same
 second, and the folder name.  Runs against another gold are *stale*: they are
-listed, never ranked.  A folder that cannot be read is skipped with its
-reason, so one broken folder never hides the others.
+listed, never ranked.  A folder that cannot be read (a bad or unreadable
+``metrics.json``, a folder without permission) is skipped with its reason,
+which the command prints as a one-line warning, so one broken folder never
+hides the others.
 
 Examples
 --------
@@ -94,17 +96,24 @@ class Selection:
         return [run for (label, t), run in sorted(self.chosen.items()) if t == task]
 
 
-def find_run_dirs(root: Path) -> list[Path]:
+def find_run_dirs(root: Path, *, unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
     """Every folder under ``root`` (or ``root`` itself) holding ``metrics.json``.
 
     Hidden folders (``.tmp-…`` and other dot-folders) are not entered.
-    The result is sorted, so the order never depends on the file system.
+    A folder that cannot be listed (no permission) is appended to
+    ``unreadable`` with the reason, never skipped silently.  The result is
+    sorted, so the order never depends on the file system.
     """
     root = Path(root)
     if not root.is_dir():
         raise InputError("runs folder not found", file=str(root))
     found = []
-    for here, dirs, files in os.walk(root):
+
+    def cannot_list(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((Path(exc.filename or root), f"cannot read folder: {exc.strerror or exc}"))
+
+    for here, dirs, files in os.walk(root, onerror=cannot_list):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         if "metrics.json" in files:
             found.append(Path(here))
@@ -116,8 +125,10 @@ def _load(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON: {exc}", file=str(path)) from None
+    except OSError as exc:  # no permission, a folder named like the file, an I/O error
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"not valid JSON: {str(exc)[:200]}", file=str(path)) from None
 
 
 def _need(obj: Mapping[str, Any], key: str, types: type | tuple, file: Path) -> Any:
@@ -183,7 +194,7 @@ def select_runs(runs: Iterable[Run], *, gold_sha256: str, skipped: Iterable[tupl
 def collect(root: Path, *, gold_sha256: str) -> Selection:
     """Read every run folder under ``root`` and select the runs to rank."""
     runs, skipped = [], []
-    for run_dir in find_run_dirs(root):
+    for run_dir in find_run_dirs(root, unreadable=skipped):
         try:
             runs.append(read_run(run_dir))
         except InputError as exc:
@@ -197,7 +208,11 @@ def read_per_item(run: Run, task: str) -> list[dict[str, Any]]:
     if not path.exists():
         raise InputError("file not found (needed for paired tests)", file=str(path))
     rows = []
-    with path.open(encoding="utf-8") as fh:
+    try:
+        fh = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    with fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue

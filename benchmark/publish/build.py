@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from benchmark.common.atomic import replace_folders, stage_dir, write_text_atomic
+from benchmark.common.redact import redact_tree
 from benchmark.gold.schema import Corpus
 from benchmark.publish.guard import STAGE_PREFIX, check_publish_out_dir
 from benchmark.publish.runs import RunRecord, RunSet
@@ -83,6 +85,12 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
             model = dict(model)
             run = model.pop("run")
             write_model_card_files(run, stage / "model_card", **model)
+        # Nothing leaves with a credential in it, run folders written by older versions included.
+        redacted = redact_tree(stage)
+        if redacted:
+            shown = ", ".join(p.relative_to(stage).as_posix() for p in redacted[:3])
+            warnings.warn(f"credentials redacted from {len(redacted)} staged file(s): {shown}"
+                          f"{' …' if len(redacted) > 3 else ''}", stacklevel=2)
         check_publish_out_dir(out_dir)  # again: something may have appeared while we built
         # Folders this publish does not build are removed, so out_dir shows exactly one publish.
         replace_folders({out_dir / name: (stage / name if (stage / name).exists() else None) for name in FOLDERS})

@@ -37,6 +37,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import bisect
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -250,12 +252,17 @@ def _chars(spans: tuple[Span, ...]) -> set[int]:
     return {i for s in spans for i in range(s.start, s.end)}
 
 
-def _unaligned_text(pred: DocPrediction, index: int) -> str | None:
-    prefix = f"quotes[{index}]"
+_QUOTE_FIELD = re.compile(r"quotes\[(\d+)\](?:\.|$)")
+
+
+def _unaligned_texts(pred: DocPrediction) -> dict[int, str]:
+    """Quote index → the first unaligned string given for it (one pass: a file may hold 20,000 quotes)."""
+    out: dict[int, str] = {}
     for a in pred.alignments:
-        if a.method == "unaligned" and (a.field == prefix or a.field.startswith(prefix + ".")):
-            return a.query
-    return None
+        m = _QUOTE_FIELD.match(a.field) if a.method == "unaligned" else None
+        if m:
+            out.setdefault(int(m.group(1)), a.query)
+    return out
 
 
 def _quote_errors(doc: Document, pred: DocPrediction, qa: QuoteAlignment) -> list[QuoteError]:
@@ -272,12 +279,13 @@ def _quote_errors(doc: Document, pred: DocPrediction, qa: QuoteAlignment) -> lis
             diff = len(_chars(q.content) ^ _chars(p.content))
             out.append(QuoteError(doc.doc_id, "boundary", q.content, segment_of(doc, q.start), diff,
                                   quote_id=q.id, pred_index=j, pred_spans=p.content, speaker=q.speaker))
+    unaligned = _unaligned_texts(pred)
     for j, p in enumerate(quotes):
         if qa.pred_status[j] == "spurious":
             first = p.content[0].start if p.content else None
             out.append(QuoteError(doc.doc_id, "spurious", p.content, segment_of(doc, first),
                                   sum(len(s) for s in p.content), pred_index=j, speaker=p.speaker,
-                                  speaker_raw=p.speaker_raw, raw_text=_unaligned_text(pred, j)))
+                                  speaker_raw=p.speaker_raw, raw_text=unaligned.get(j)))
     return out
 
 

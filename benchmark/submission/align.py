@@ -22,17 +22,29 @@ matched (a :class:`~benchmark.submission.predictions.Alignment`):
    recorded is that partial-ratio score.  The window rapidfuzz returns has
    the query's length, so its ends are then moved to nearby word boundaries
    (the pair with the highest :func:`rapidfuzz.fuzz.ratio` to the query,
-   nearest the window on ties) and stripped like the query.
-4. otherwise ``unaligned``: ``span`` is ``None``, score is the best partial
-   ratio found (0 when the query is empty).
+   nearest the window on ties) and stripped like the query.  A normalised
+   query longer than :data:`ANCHORED_CHARS` (256) characters is found
+   through its first and last :data:`ANCHOR_CHARS` (128) characters, and its
+   score is :func:`rapidfuzz.fuzz.ratio` of the whole query against the span
+   between them (:func:`_anchored`): rapidfuzz's partial ratio costs about
+   the cube of the query's length.
+4. otherwise ``unaligned``: ``span`` is ``None``, score is the best fuzzy
+   score found when it is at least :data:`SCORE_FLOOR` (50), else 0 (and 0
+   when the query is empty).
 
-When an exact or normalised query occurs several times, the occurrence whose
-start is nearest ``hint`` wins (the earlier one on a tie); without a hint
-the first occurrence wins.  Occurrences listed in ``skip`` (spans already
-given to an earlier identical query) are passed over while any other is
-left.  The fuzzy tier takes the best-scoring window anywhere in the text; of
-equally good windows (a repeated phrase) the one nearest ``hint`` wins, else
-the first.
+When a query occurs several times (or several fuzzy windows score equally
+well: a repeated phrase), the occurrence whose start is nearest ``hint``
+wins (the earlier one on a tie); without a hint the first occurrence wins.
+Occurrences listed in ``skip`` (spans already given to an earlier identical
+query) are passed over while any other is left.
+
+**Cost.**  The text of a document is prepared once (:class:`TextIndex`:
+its normalised view and word boundaries) and every distinct stripped query
+is aligned once per document (cached), so repeating a string costs nothing.
+The exact and normalised tiers are substring searches; the fuzzy tier is one
+rapidfuzz call over the whole text with a score cutoff, so a string that
+cannot reach :data:`SCORE_FLOOR` costs a fraction of a millisecond
+(``benchmarks/bench_hostile.py`` measures it).
 
 Examples
 --------
@@ -52,16 +64,16 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Collection
 
 from rapidfuzz import fuzz
 
 from benchmark.errors import ConfigError
-from benchmark.common.normalize import QUOTE_CHARS, NormalizedText, normalized_view
+from benchmark.common.normalize import QUOTE_CHARS, normalize, normalized_view
 from benchmark.submission.predictions import Alignment
-from benchmark.gold.schema import Document, Span
+from benchmark.gold.schema import Span
 
 FUZZY_THRESHOLD = 90.0
 """Default minimum partial-ratio score (0–100) for a fuzzy alignment."""
@@ -73,6 +85,23 @@ start or end with these (data/GUIDELINES.md §0)."""
 
 _NORM_STRIP = ' ".,،;؛:'
 """:data:`STRIP_CHARS` as they look in the normalised view."""
+
+SCORE_FLOOR = 50.0
+"""An unaligned string records its best fuzzy score when it reaches this, else 0
+(rapidfuzz then skips the windows below it, which makes hopeless strings cheap)."""
+
+ANCHORED_CHARS = 256
+"""Normalised queries longer than this are found through their ends (:func:`_anchored`)."""
+
+ANCHOR_CHARS = 128
+"""Length of each end of a long query used as an anchor."""
+
+MAX_TIES = 16
+"""Equally good fuzzy windows collected for the hint to choose from (a phrase repeated more
+often than this in one article is matched among its first occurrences)."""
+
+ANCHOR_TIES = 4
+"""Equally good windows kept per anchor of a long query."""
 
 
 def strip_query(query: str) -> str:
@@ -138,26 +167,133 @@ def _refine(nq: str, ntext: str, a: int, b: int) -> tuple[int, int]:
     return best[2], best[3]
 
 
-def _fuzzy(nq: str, nv: NormalizedText, *, hint: int | None) -> tuple[float, tuple[int, int] | None]:
-    """Best partial-ratio window ``(score, (start, end))`` in normalised offsets.
+@dataclass(frozen=True)
+class _Found:
+    """What the tiers found for one stripped query: candidate spans in original offsets."""
 
-    The text is scanned in overlapping chunks of twice the query's length, so
-    every window of the query's length lies inside one chunk and every
-    occurrence is seen; of equally good windows the one nearest ``hint``
-    (else the first) wins.
+    method: str
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    """Every occurrence (exact, normalised) or every equally good window (fuzzy), sorted."""
+
+
+def _mask(text: str, a: int, b: int, avoid: str) -> str:
+    """``text`` with ``[a, b)`` overwritten by a character that is not in ``avoid``."""
+    fill = next(c for c in ("\0", "\uffff", "\ue000", "\ue001") if c not in avoid)
+    return text[:a] + fill * (b - a) + text[b:]
+
+
+def _best_windows(nq: str, ntext: str, threshold: float, *, ties: int = MAX_TIES) -> tuple[float, list[tuple[int, int]]]:
+    """The best partial-ratio score of ``nq`` in ``ntext`` and, when it reaches ``threshold``,
+    every non-overlapping window with that score (normalised offsets, sorted).
+
+    One :func:`rapidfuzz.fuzz.partial_ratio_alignment` call over the whole text
+    finds the best window; rapidfuzz skips windows below ``score_cutoff``, so a
+    hopeless query costs little.  A score below :data:`SCORE_FLOOR` is reported
+    as 0.  Further windows with the same score (a repeated phrase) are found by
+    masking each one found and asking again.
     """
-    ntext, n = nv.text, len(nq)
-    if not nq or n > len(ntext):
-        return 0.0, None
-    windows = []
-    for lo in range(0, max(1, len(ntext) - n + 1), n):
-        found = fuzz.partial_ratio_alignment(nq, ntext[lo:lo + 2 * n])
-        windows.append((found.score, lo + found.dest_start, lo + found.dest_end))
-    top = max(w[0] for w in windows)
-    spans = sorted({(a, b) for score, a, b in windows if score == top})
-    if hint is None:
-        return top, spans[0]
-    return top, min(spans, key=lambda w: (abs(nv.to_original[w[0]] - hint), w[0]))
+    found = fuzz.partial_ratio_alignment(nq, ntext, score_cutoff=min(threshold, SCORE_FLOOR))
+    if found is None:
+        return 0.0, []
+    top = found.score
+    if top < threshold:
+        return top, []
+    windows = [(found.dest_start, found.dest_end)]
+    masked = ntext
+    while len(windows) < ties:
+        masked = _mask(masked, *windows[-1], avoid=nq)
+        again = fuzz.partial_ratio_alignment(nq, masked, score_cutoff=top)
+        if again is None or again.score < top:
+            break
+        windows.append((again.dest_start, again.dest_end))
+    return top, sorted(windows)
+
+
+def _anchored(nq: str, ntext: str, threshold: float) -> tuple[float, list[tuple[int, int]]]:
+    """Fuzzy windows of a long query (more than :data:`ANCHORED_CHARS` characters).
+
+    rapidfuzz's partial ratio costs about the cube of the query's length, so
+    a long query is found through its first and last :data:`ANCHOR_CHARS`
+    characters: each anchor window proposes a span of the query's length (and
+    a head with the nearest tail after it, the span between them), and a span
+    counts when :func:`rapidfuzz.fuzz.ratio` of the whole query against it
+    reaches ``threshold``.
+    """
+    n, size = len(nq), len(ntext)
+    head, tail = nq[:ANCHOR_CHARS], nq[-ANCHOR_CHARS:]
+    _, heads = _best_windows(head, ntext, threshold, ties=ANCHOR_TIES)
+    _, tails = _best_windows(tail, ntext, threshold, ties=ANCHOR_TIES)
+    spans = {(a, min(a + n, size)) for a, _ in heads} | {(max(0, b - n), b) for _, b in tails}
+    for a, _ in heads:
+        after = [b for _, b in tails if n // 2 <= b - a <= 2 * n]
+        if after:
+            spans.add((a, min(after, key=lambda b: abs(b - a - n))))
+    scored = [(fuzz.ratio(nq, ntext[a:b]), a, b) for a, b in sorted(spans)]
+    top = max((score for score, _, _ in scored), default=0.0)
+    if top < threshold:
+        return (top if top >= SCORE_FLOOR else 0.0), []
+    return top, [(a, b) for score, a, b in scored if score == top]
+
+
+def _fuzzy(nq: str, index: "TextIndex", threshold: float) -> _Found:
+    """The fuzzy tier: candidate windows, refined to word boundaries, in original offsets."""
+    ntext = index.view.text
+    if not nq or len(nq) > len(ntext):
+        return _Found("unaligned", 0.0, ())
+    if len(nq) > ANCHORED_CHARS:
+        score, windows = _anchored(nq, ntext, threshold)
+        head, tail = nq[:ANCHOR_CHARS], nq[-ANCHOR_CHARS:]
+        # each end is moved to a word boundary by its own anchor (cheap: the anchors are short)
+        refined = [(_refine(head, ntext, a, min(a + len(head), b))[0],
+                    _refine(tail, ntext, max(a, b - len(tail)), b)[1]) for a, b in windows]
+    else:
+        score, windows = _best_windows(nq, ntext, threshold)
+        refined = [_refine(nq, ntext, a, b) for a, b in windows]
+    spans = sorted({index.view.span(a, b) for a, b in refined if a < b})
+    return _Found("fuzzy" if spans else "unaligned", score, tuple(spans))
+
+
+class TextIndex:
+    """One document text prepared for alignment, built once (:func:`text_index`).
+
+    Holds the normalised view with its offset map, the word boundaries the
+    fuzzy tier snaps to (:func:`_word_bounds`, cached on the normalised
+    text), and a cache of every stripped query already aligned, so the cost
+    of a file is that of its *distinct* strings: 20,000 copies of one quote
+    cost one alignment.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.view = normalized_view(text)
+        self._found: dict[tuple[str, float], _Found] = {}
+
+    def find(self, q: str, threshold: float) -> _Found:
+        """Candidate spans of the stripped query ``q`` (cached)."""
+        key = (q, threshold)
+        hit = self._found.get(key)
+        if hit is None:
+            hit = self._found[key] = self._search(q, threshold)
+        return hit
+
+    def _search(self, q: str, threshold: float) -> _Found:
+        exact = _occurrences(q, self.text)
+        if exact:
+            return _Found("exact", 100.0, tuple((s, s + len(q)) for s in exact))
+        nq_full = normalize(q)
+        nq = nq_full[slice(*_strip_norm(nq_full, 0, len(nq_full)))]
+        if nq:
+            spans = [self.view.span(s, s + len(nq)) for s in _occurrences(nq, self.view.text)]
+            if spans:
+                return _Found("normalized", 100.0, tuple(spans))
+        return _fuzzy(nq, self, threshold)
+
+
+@lru_cache(maxsize=8)
+def text_index(text: str) -> TextIndex:
+    """The :class:`TextIndex` of ``text``, built once per text (the last 8 are kept)."""
+    return TextIndex(text)
 
 
 def align_text(
@@ -204,142 +340,13 @@ def align_text(
     if not 0 <= fuzzy_threshold <= 100:
         raise ConfigError(f"fuzzy_threshold must be a number in [0, 100], got {fuzzy_threshold!r}")
     q = strip_query(query)
-    if not q:
-        return Alignment(field=field, query=query, method="unaligned", score=0.0, span=None)
-
-    def result(method: str, score: float, start: int, end: int) -> Alignment:
-        return Alignment(field=field, query=query, method=method, score=float(score),
-                         span=Span(start, end, text[start:end]))
-
-    exact = _occurrences(q, text)
-    if exact:
-        start, end = _pick([(s, s + len(q)) for s in exact], hint=hint, skip=skip)
-        return result("exact", 100.0, start, end)
-
-    nv = normalized_view(text)
-    nq_full = normalized_view(q).text
-    nq = nq_full[slice(*_strip_norm(nq_full, 0, len(nq_full)))]
-    if nq:
-        spans = [nv.span(s, s + len(nq)) for s in _occurrences(nq, nv.text)]
-        if spans:
-            start, end = _pick(spans, hint=hint, skip=skip)
-            return result("normalized", 100.0, start, end)
-
-    score, window = _fuzzy(nq, nv, hint=hint)
-    if window is None or score < fuzzy_threshold:
-        return Alignment(field=field, query=query, method="unaligned", score=float(score), span=None)
-    a, b = _refine(nq, nv.text, *window)
-    start, end = nv.span(a, b)
-    return result("fuzzy", score, start, end)
+    found = text_index(text).find(q, float(fuzzy_threshold)) if q else _Found("unaligned", 0.0, ())
+    if not found.spans:
+        return Alignment(field=field, query=query, method="unaligned", score=float(found.score), span=None)
+    start, end = _pick(list(found.spans), hint=hint, skip=skip)
+    return Alignment(field=field, query=query, method=found.method, score=float(found.score),
+                     span=Span(start, end, text[start:end]))
 
 
-# --- speakers: a name or id → a gold entity id ------------------------------
-
-
-def name_key(name: str) -> str:
-    """Matching key of a name: normalised (:mod:`benchmark.common.normalize`),
-    casefolded, without Latin diacritics or punctuation, single spaces.
-
-    >>> name_key("Sergéi  Lavrov.") == name_key("sergei lavrov")
-    True
-    >>> name_key("سيرغيْ لافروفْ") == name_key("سيرغي لافروف")
-    True
-    """
-    decomposed = unicodedata.normalize("NFKD", normalized_view(name).text)
-    kept = []
-    for ch in decomposed:
-        cat = unicodedata.category(ch)
-        if cat == "Mn":
-            continue
-        kept.append(" " if cat[0] in "PSZ" else ch)
-    return " ".join("".join(kept).split())
-
-
-@lru_cache(maxsize=32)
-def _name_index(doc: Document) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``(entity id, name keys)`` for every entity: names and mention texts."""
-    surfaces: dict[str, list[str]] = {e.id: [] for e in doc.entities}
-    for m in doc.mentions:
-        surfaces.setdefault(m.entity, []).append(m.span.text)
-    out = []
-    for e in doc.entities:
-        names = (e.name_ar, *e.variants_ar, *surfaces[e.id], e.name_en, *e.variants_en)
-        keys = tuple(dict.fromkeys(k for k in map(name_key, names) if k))
-        out.append((e.id, keys))
-    return tuple(out)
-
-
-def _by_source(doc: Document, source: Span | None, among: Collection[str] | None = None) -> str | None:
-    """Entity of the gold mention with the highest overlap/union with ``source``."""
-    if source is None:
-        return None
-    scores: dict[str, float] = {}
-    for m in doc.mentions:
-        if among is not None and m.entity not in among:
-            continue
-        inter = m.span.overlap(source)
-        if inter:
-            union = max(m.span.end, source.end) - min(m.span.start, source.start)
-            scores[m.entity] = max(scores.get(m.entity, 0.0), inter / union)
-    if not scores:
-        return None
-    top = max(scores.values())
-    winners = [e for e, s in scores.items() if s == top]
-    return winners[0] if len(winners) == 1 else None
-
-
-def resolve_speaker(name_or_id: str | None, *, doc: Document, source: Span | None = None) -> str | None:
-    """Resolve a predicted speaker to a gold entity id of ``doc``, or ``None``.
-
-    Tried in order; the first step with exactly one candidate entity wins:
-
-    1. the string is a gold entity id (exactly);
-    2. its :func:`name_key` equals the key of an entity's ``name_ar``,
-       ``variants_ar``, the surface text of one of its gold mentions in this
-       document, ``name_en`` or ``variants_en``;
-    3. its words are a subset of the words of one such name (``Lavrov`` ⊂
-       ``Sergei Lavrov``);
-    4. the words of one such name are a subset of its words (``Russian
-       Foreign Minister Sergei Lavrov`` ⊇ ``Sergei Lavrov``); when names of
-       several entities fit, the entity with the longest fitting name wins;
-    5. when ``source`` (a predicted source span) is given: the entity of the
-       gold mention with the highest overlap / union ratio with it.
-
-    A step with several candidates is ambiguous: ``source`` may still pick
-    one of *those* candidates (as in step 5), else the result is ``None``.
-    An unresolvable or ambiguous speaker is ``None`` and scores as a wrong
-    speaker; it is never dropped.
-
-    Examples
-    --------
-    >>> from benchmark.gold.schema import Entity
-    >>> doc = Document("d", "", "", (), (Entity("lavrov", "PER", "سيرغي لافروف", "Sergei Lavrov",
-    ...     ("Sergey Lavrov",)), Entity("ushakov", "PER", "يوري أوشاكوف", "Yuri Ushakov")), (), (), (), ())
-    >>> [resolve_speaker(s, doc=doc) for s in ("lavrov", "لافروف", "sergey lavrov", "Yury Ushakov", None)]
-    ['lavrov', 'lavrov', 'lavrov', None, None]
-    """
-    if name_or_id is not None:
-        raw = name_or_id.strip()
-        if any(e.id == raw for e in doc.entities):
-            return raw
-        key = name_key(raw)
-        words = frozenset(key.split())
-        index = _name_index(doc)
-        stages = [
-            [eid for eid, keys in index if key in keys],
-            [eid for eid, keys in index if any(words < frozenset(k.split()) for k in keys)],
-        ]
-        longest: dict[str, int] = {}
-        for eid, keys in index:
-            fits = [len(k.split()) for k in keys if frozenset(k.split()) < words]
-            if fits:
-                longest[eid] = max(fits)
-        if longest:
-            top = max(longest.values())
-            stages.append([eid for eid, n in longest.items() if n == top])
-        for candidates in stages:
-            if key and len(candidates) == 1:
-                return candidates[0]
-            if key and len(candidates) > 1:
-                return _by_source(doc, source, among=candidates)
-    return _by_source(doc, source)
+# Speaker resolution lives in its own module; these names stay importable from here.
+from benchmark.submission.speakers import name_key, resolve_speaker  # noqa: E402,F401

@@ -12,11 +12,20 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmark.submission.align import FUZZY_THRESHOLD
+from benchmark.common.jsonguard import clip
 from benchmark.common.normalize import NORMALIZATION_VERSION
-from benchmark.submission.predictions import DocPrediction
+from benchmark.errors import InputError
 from benchmark.gold.schema import Corpus, Document
-from benchmark.submission.reader import TASKS, _iter_predictions, _read_lines
+from benchmark.submission.align import FUZZY_THRESHOLD
+from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
+from benchmark.submission.predictions import DocPrediction
+from benchmark.submission.reader import TASKS, iter_lines, read_lines
+
+MAX_PROBLEMS = 50
+"""Problems a report lists; the rest are counted."""
+
+MAX_NAMES = 10
+"""Unresolved speaker strings named per document; the rest are counted."""
 
 @dataclass(frozen=True)
 class DocSummary:
@@ -35,11 +44,13 @@ class DocSummary:
     """Speaker strings given that matched no gold entity (scored as wrong)."""
     offsets: int
     """Spans given as offsets in the file."""
+    unresolved_names: tuple[str, ...] = ()
+    """Those strings, distinct, in the order met."""
 
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """Result of :func:`validate_file`: the file is valid; this is what it holds."""
+    """Result of :func:`validate_file`: what the file holds and every problem found in it."""
 
     file: str
     corpus_sha256: str
@@ -54,13 +65,32 @@ class ValidationReport:
     """The fuzzy-alignment threshold the file was read with."""
     normalization: str = NORMALIZATION_VERSION
     """The Arabic normalisation behind the ``normalized`` and ``fuzzy`` tiers."""
+    problems: tuple[InputError, ...] = ()
+    """The first :data:`MAX_PROBLEMS` problems, in file order."""
+    n_problems: int = 0
+    """All problems found (``len(problems)`` or more)."""
+
+    @property
+    def valid(self) -> bool:
+        return self.n_problems == 0
+
+    def problem_lines(self) -> list[str]:
+        """``file:line: field: message`` per listed problem, then how many were not listed."""
+        rows = [str(p) for p in self.problems]
+        if self.n_problems > len(self.problems):
+            rows.append(f"… and {self.n_problems - len(self.problems)} more problem(s) "
+                        f"(the first {len(self.problems)} are listed)")
+        return rows
 
     def summary(self) -> str:
         """Human-readable lines for ``python -m benchmark validate``."""
+        if not self.valid:
+            return "\n".join(self.problem_lines() + [f"{self.file}: {self.n_problems} problem(s)"])
         rows = [f"{self.file}: valid, {len(self.docs)} document(s), gold {self.corpus_sha256[:12]}"]
         for d in self.docs:
             counts = ", ".join(f"{k}={'-' if v is None else v}" for k, v in d.counts.items())
-            rows.append(f"  line {d.line}: {d.doc_id}: {counts}, unresolved speakers={d.unresolved_speakers}")
+            rows.append(f"  line {d.line}: {d.doc_id}: {counts}, unresolved speakers={d.unresolved_speakers}"
+                        + _names_text(d))
             if d.coverage:
                 rows.append(f"    gold items covered: {_coverage_text(d.coverage)}")
         if self.missing_docs:
@@ -68,6 +98,15 @@ class ValidationReport:
         rows.append("  spans: " + ", ".join(f"{k}={v}" for k, v in self.alignment_methods.items())
                     + f" ({self.normalization}, fuzzy threshold {self.fuzzy_threshold:g})")
         return "\n".join(rows)
+
+
+def _names_text(d: DocSummary) -> str:
+    """`` (SPEAKER_3, 'Mr X')``: the unresolved strings, clipped, the first :data:`MAX_NAMES`."""
+    if not d.unresolved_names:
+        return ""
+    names = [clip(n, 40) for n in d.unresolved_names[:MAX_NAMES]]
+    more = len(d.unresolved_names) - MAX_NAMES
+    return f" ({', '.join(names)}{f', … {more} more' if more > 0 else ''})"
 
 
 def _coverage_text(coverage: dict[str, tuple[int, int]]) -> str:
@@ -95,21 +134,34 @@ def _summary(line: int, pred: DocPrediction, doc: Document, offsets: int) -> Doc
         coverage["translation quotes"] = (sum(t.quote_id is not None for t in pred.translations), len(doc.quotes))
     raws = [(q.speaker, q.speaker_raw) for q in pred.quotes or ()]
     raws += [(a.speaker, a.speaker_raw) for a in pred.attribution or ()]
+    unresolved = [raw for sp, raw in raws if sp is None and raw is not None]
     return DocSummary(doc_id=pred.doc_id, line=line, counts=counts, coverage=coverage,
-                      unresolved_speakers=sum(1 for sp, raw in raws if sp is None and raw is not None),
+                      unresolved_speakers=len(unresolved), unresolved_names=tuple(dict.fromkeys(unresolved)),
                       offsets=offsets)
 
 
-def validate_file(path: Path | str, *, corpus: Corpus, fuzzy_threshold: float = FUZZY_THRESHOLD) -> ValidationReport:
-    """Read ``path`` like :func:`read_submission` and summarise what it holds."""
+def validate_file(path: Path | str, *, corpus: Corpus, fuzzy_threshold: float = FUZZY_THRESHOLD,
+                  limits: SubmissionLimits = DEFAULT_LIMITS) -> ValidationReport:
+    """Read ``path`` like :func:`read_submission`; summarise what it holds and list every problem.
+
+    A file that cannot be read at all (missing, past the size limit) raises
+    :class:`InputError`; problems of its lines are collected in the report.
+    """
     docs = {d.doc_id: d for d in corpus.documents}
-    found = list(_iter_predictions(_read_lines(path), corpus=corpus, file=str(path), fuzzy_threshold=fuzzy_threshold))
-    summaries = tuple(_summary(line, p, docs[p.doc_id], n) for line, p, n in found)
+    found, problems, n_problems = [], [], 0
+    for result in iter_lines(read_lines(path, limits=limits), corpus=corpus, file=str(path),
+                             fuzzy_threshold=fuzzy_threshold, limits=limits):
+        n_problems += len(result.problems)
+        problems.extend(result.problems[:max(0, MAX_PROBLEMS - len(problems))])
+        if result.prediction is not None:
+            found.append(result)
+    summaries = tuple(_summary(r.line, r.prediction, docs[r.prediction.doc_id], r.offsets) for r in found)
     methods = Counter({"offsets": sum(s.offsets for s in summaries)})
-    methods.update(a.method for _, p, _ in found for a in p.alignments)
+    methods.update(a.method for r in found for a in r.prediction.alignments)
     order = ("offsets", "exact", "normalized", "fuzzy", "unaligned")
     return ValidationReport(
         file=str(path), corpus_sha256=corpus.sha256, docs=summaries,
-        missing_docs=tuple(d for d in docs if d not in {p.doc_id for _, p, _ in found}),
+        missing_docs=tuple(d for d in docs if d not in {r.prediction.doc_id for r in found}),
         alignment_methods={m: methods.get(m, 0) for m in order},
-        fuzzy_threshold=fuzzy_threshold, normalization=NORMALIZATION_VERSION)
+        fuzzy_threshold=fuzzy_threshold, normalization=NORMALIZATION_VERSION,
+        problems=tuple(problems), n_problems=n_problems)

@@ -120,6 +120,10 @@ class ResponseCache:
             (key, model, prompt_version, body, prompt_tokens, completion_tokens, time.time()),
         )
 
+    def delete(self, key: str) -> None:
+        """Remove one response (an answer that no longer parses is asked again)."""
+        self._db.execute("DELETE FROM responses WHERE key = ?", (key,))
+
     def __len__(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM responses").fetchone()[0]
 

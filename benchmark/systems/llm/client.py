@@ -56,6 +56,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from benchmark.common.redact import REDACTED, redact
 from benchmark.errors import ConfigError, RequestFailed, TransientRequestError
 
 log = logging.getLogger(__name__)
@@ -217,8 +218,9 @@ class ChatClient:
         self._idle: queue.LifoQueue = queue.LifoQueue()
 
     def scrub(self, text: str) -> str:
-        """``text`` with the API key (should a server echo it) replaced by ``[redacted]``."""
-        return text.replace(self._api_key, "[redacted]") if self._api_key else text
+        """``text`` with the API key (should a server echo it) and any other credential
+        (:func:`benchmark.common.redact.redact`) replaced by ``[redacted]``."""
+        return redact(text.replace(self._api_key, REDACTED) if self._api_key else text)
 
     def _headers(self) -> dict[str, str]:
         h = {"Content-Type": "application/json", "Accept": "application/json",

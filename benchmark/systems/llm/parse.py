@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from benchmark.common.jsonguard import find_lone_surrogate, nesting_depth, number_hooks
 from benchmark.errors import UnparseableAnswer
 from benchmark.gold.schema import QUOTE_TYPES, STANCE_LABELS
 
@@ -43,6 +44,17 @@ SNIPPET_CHARS = 200
 _THINK_RE = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE_RE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)```", re.DOTALL)
 _MAX_STARTS = 64  # candidate "{" / "[" positions tried before giving up
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_DEPTH = 64
+"""Deepest JSON nesting decoded in an answer (checked before decoding); the answers need 4 levels."""
+
+
+def _number_error(message: str) -> UnparseableAnswer:
+    return UnparseableAnswer("", message)
+
+
+_PARSE_INT, _PARSE_FLOAT = number_hooks(_number_error)
 _LABELS = {"FAVOR": "FAVOR", "FAVOUR": "FAVOR", "AGAINST": "AGAINST", "NONE": "NONE", "NEUTRAL": "NONE"}
 
 
@@ -59,27 +71,61 @@ class Problem:
     reason: str
 
 
+def _decode(decoder: json.JSONDecoder, chunk: str, start: int) -> Any:
+    """``raw_decode`` from ``start`` once the value there is known to nest at most :data:`MAX_DEPTH` deep."""
+    if nesting_depth(chunk, start=start, limit=MAX_DEPTH) > MAX_DEPTH:
+        raise UnparseableAnswer("", f"JSON nested more than {MAX_DEPTH} levels deep")
+    return decoder.raw_decode(chunk, start)[0]
+
+
 def extract_json(text: str) -> Any:
-    """The first JSON object or array in ``text`` (see the module docstring)."""
+    """The first JSON object or array in ``text`` (see the module docstring).
+
+    Bounded like a submission line: a value nesting deeper than
+    :data:`MAX_DEPTH` is not decoded (no :class:`RecursionError`), an integer
+    of more than 18 digits or a number overflowing to infinity makes the
+    candidate unusable, and a string holding a lone surrogate (a ``\\ud800``
+    escape) makes the answer unparseable, since no UTF-8 writer could store it.
+
+    >>> extract_json("[" * 100_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    benchmark.errors.UnparseableAnswer: unparseable: JSON nested more than 64 levels deep: '[[[[...'
+    >>> extract_json('{"speaker": "\\\\ud800"}')
+    Traceback (most recent call last):
+    ...
+    benchmark.errors.UnparseableAnswer: unparseable: invalid text: a lone surrogate in speaker: '{"speaker": "\\\\ud800"}'
+    """
+    value = _first_json(text)
+    bad = find_lone_surrogate(value)
+    if bad is not None:
+        where = ".".join(str(p) for p in bad[0]) or "the answer"
+        raise UnparseableAnswer(text, f"invalid text: a lone surrogate in {where}")
+    return value
+
+
+def _first_json(text: str) -> Any:
+    if _SURROGATE.search(text):
+        raise UnparseableAnswer(text, "invalid text: a lone surrogate")
     stripped = _THINK_RE.sub("", text).strip()
-    try:
-        value = json.loads(stripped)
-    except ValueError:
-        pass
-    else:
+    decoder = json.JSONDecoder(parse_int=_PARSE_INT, parse_float=_PARSE_FLOAT)
+    why: UnparseableAnswer | None = None  # the most telling reason a candidate was refused
+    # the whole answer first, then the first few "{" / "[" of each fenced block and of the answer
+    attempts = [(stripped, 0)] if stripped[:1] in ("{", "[") else []
+    for chunk in [m.group(1) for m in _FENCE_RE.finditer(stripped)] + [stripped]:
+        attempts += [(chunk, i) for i, ch in enumerate(chunk) if ch in "{["][:_MAX_STARTS]
+    for chunk, start in attempts:
+        try:
+            value = _decode(decoder, chunk, start)
+        except UnparseableAnswer as exc:  # too deep, an absurd number
+            why = why or exc
+            continue
+        except ValueError:
+            continue
         if isinstance(value, (dict, list)):
             return value
-    candidates = [m.group(1) for m in _FENCE_RE.finditer(stripped)] + [stripped]
-    decoder = json.JSONDecoder()
-    for chunk in candidates:
-        starts = [i for i, ch in enumerate(chunk) if ch in "{["][:_MAX_STARTS]
-        for i in starts:
-            try:
-                value, _ = decoder.raw_decode(chunk, i)
-            except ValueError:
-                continue
-            if isinstance(value, (dict, list)):
-                return value
+    if why is not None:
+        raise UnparseableAnswer(text, why.detail)
     raise UnparseableAnswer(text)
 
 
@@ -239,3 +285,23 @@ def coerce_quotes(value: Any, *, targets: Sequence[str], label: str) -> tuple[li
             "stances": stances,
         })
     return items, problems
+
+
+def parse_answer(task: str, text: str, *, items: Sequence, targets: Sequence[str],
+                 label: str) -> tuple[list[dict], list[Problem]]:
+    """The submission items of one answer to a prompt ``task`` (``job.items`` asked, ``label`` of the job).
+
+    Raises :class:`UnparseableAnswer` when the answer holds no usable JSON
+    (the llm system then neither uses nor caches it).
+    """
+    value = extract_json(text)
+    if task == "attribution":
+        return coerce_attribution(value, quote_ids=items)
+    if task == "stance":
+        return coerce_stance(value, pairs=items)
+    if task == "translation":
+        return coerce_translations(value, segment_ids=[i for k, i in items if k == "segment_id"],
+                                   quote_ids=[i for k, i in items if k == "quote_id"])
+    if task == "speakers":
+        return coerce_speakers(value, label=label)
+    return coerce_quotes(value, targets=targets, label=label)

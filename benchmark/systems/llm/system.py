@@ -40,91 +40,31 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any, Callable, Collection, Mapping, Sequence
 
-from benchmark.errors import ConfigError, EndpointFailed
+from benchmark.errors import EndpointFailed
 from benchmark.systems.base import folder_label
 from benchmark.tasks.inputs import DocInput
 from benchmark.systems.llm.cache import CachedResponse, ResponseCache, request_key
 from benchmark.systems.llm.client import ChatClient, Endpoint, Outcome, RetryPolicy
 from benchmark.systems.llm.jobs import Job, build_jobs
+from benchmark.systems.llm.options import SUPPORTED_TASKS, LLMOptions, check_options
 from benchmark.errors import UnparseableAnswer
-from benchmark.systems.llm.parse import (coerce_attribution, coerce_quotes, coerce_speakers, coerce_stance,
-                    coerce_translations, extract_json)
+from benchmark.systems.llm.parse import Problem, parse_answer
 from benchmark.systems.llm.prompts import load_prompts
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_TASKS = frozenset({"speakers", "quotes", "end2end", "attribution", "stance", "translation"})
 # Benchmark task → prompt task; quotes and end2end read the same predicted quotes.
 PROMPT_TASK = {"speakers": "speakers", "quotes": "quotes", "end2end": "quotes", "attribution": "attribution",
                "stance": "stance", "translation": "translation"}
 # Prompt task → submission key.
 OUTPUT_KEY = {"speakers": "speakers", "quotes": "quotes", "attribution": "attribution", "stance": "stance",
               "translation": "translations"}
-_ENV_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RESERVED = {"model", "messages", "temperature", "seed", "max_tokens", "response_format", "stream", "n"}
 # Failure kinds of single items of an otherwise usable answer; every other kind (http_*, timeout,
 # connection, bad_response, unparseable) is recorded once for a whole request.
 _ITEM_KINDS = frozenset({"missing", "invalid"})
-
-
-
-
-@dataclass(frozen=True)
-class LLMOptions:
-    """Validated options of the ``llm`` system (documented in ``configs/system/llm.yaml``)."""
-
-    model: str
-    base_url: str = "http://localhost:8000/v1"
-    api_key_env: str | None = "OPENAI_API_KEY"
-    prompt_version: str = "v1"
-    concurrency: int = 8
-    timeout: float = 120.0
-    max_retries: int = 5
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    retry_after_cap: float = 120.0
-    json_mode: bool = True
-    temperature: float = 0.0
-    max_tokens: int = 4096
-    seed: int = 12345
-    cache_path: str | None = "results/cache/llm.sqlite"
-    price_prompt_per_m: float | None = None
-    price_completion_per_m: float | None = None
-    tasks: tuple[str, ...] | None = None
-    batch_size: int = 10
-    passage_chars: int = 4000
-    extra_body: tuple[tuple[str, Any], ...] = ()
-
-    def params(self) -> dict[str, Any]:
-        """Generation parameters: sent with every request and part of the cache key."""
-        p: dict[str, Any] = {"temperature": self.temperature, "seed": self.seed, "max_tokens": self.max_tokens}
-        if self.json_mode:
-            p["response_format"] = {"type": "json_object"}
-        p.update(dict(self.extra_body))
-        return p
-
-
-def _bad(name: str, expected: str, got: Any) -> ConfigError:
-    return ConfigError(f"expected {expected}, got {got!r}", field=f"system.{name}")
-
-
-def _int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise _bad(name, f"an integer >= {low}", value)
-    return value
-
-
-def _num(name: str, value: Any, *, allow_none: bool = False, positive: bool = False) -> float | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (positive and value == 0):
-        raise _bad(name, "a number > 0" if positive else "a number >= 0" + (" or null" if allow_none else ""), value)
-    return float(value)
 
 
 def make_llm_system(*, model: str, base_url: str = "http://localhost:8000/v1",
@@ -137,36 +77,7 @@ def make_llm_system(*, model: str, base_url: str = "http://localhost:8000/v1",
                     batch_size: int = 10, passage_chars: int = 4000,
                     extra_body: Mapping[str, Any] | None = None) -> "LLMSystem":
     """Validate the options (``ConfigError`` naming ``system.<option>``) and build the system."""
-    if not isinstance(model, str) or not model.strip() or model == "???":
-        raise _bad("model", "the model name the endpoint serves (system.model=…)", model)
-    Endpoint.parse(base_url)
-    if api_key_env not in (None, "") and not (isinstance(api_key_env, str) and _ENV_RE.match(api_key_env)):
-        raise _bad("api_key_env", "the name of an environment variable (not the key itself) or null", "<hidden>")
-    if not isinstance(json_mode, bool):
-        raise _bad("json_mode", "true or false", json_mode)
-    if tasks is not None:
-        tasks = tuple([tasks] if isinstance(tasks, str) else tasks)
-        unknown = [t for t in tasks if t not in SUPPORTED_TASKS]
-        if unknown:
-            raise _bad("tasks", f"a subset of {', '.join(sorted(SUPPORTED_TASKS))}", unknown[0])
-    if extra_body is not None and not isinstance(extra_body, Mapping):
-        raise _bad("extra_body", "a mapping of extra request fields or null", extra_body)
-    extra = dict(extra_body or {})
-    if set(extra) & _RESERVED:
-        raise _bad("extra_body", f"no key among {', '.join(sorted(_RESERVED))}", sorted(set(extra) & _RESERVED)[0])
-    opts = LLMOptions(
-        model=model, base_url=str(base_url), api_key_env=api_key_env or None, prompt_version=str(prompt_version),
-        concurrency=_int("concurrency", concurrency, 1), timeout=_num("timeout", timeout, positive=True),
-        max_retries=_int("max_retries", max_retries, 0), backoff_base=_num("backoff_base", backoff_base),
-        backoff_max=_num("backoff_max", backoff_max), retry_after_cap=_num("retry_after_cap", retry_after_cap),
-        json_mode=json_mode, temperature=_num("temperature", temperature), max_tokens=_int("max_tokens", max_tokens, 1),
-        seed=_int("seed", seed, 0), cache_path=None if cache_path in (None, "", "null") else str(cache_path),
-        price_prompt_per_m=_num("price_prompt_per_m", price_prompt_per_m, allow_none=True),
-        price_completion_per_m=_num("price_completion_per_m", price_completion_per_m, allow_none=True),
-        tasks=tasks, batch_size=_int("batch_size", batch_size, 1), passage_chars=_int("passage_chars", passage_chars, 0),
-        extra_body=tuple(sorted(extra.items())),
-    )
-    return LLMSystem(opts)
+    return LLMSystem(check_options(**locals()))
 
 
 def _usage(data: Mapping[str, Any] | None) -> tuple[int, int]:
@@ -228,6 +139,9 @@ class LLMSystem:
         self._jobs = self._unique = self._hits = 0
         self._usage = Counter()
         self._failures: list[dict[str, Any]] = []
+        self._parse_memo: dict[str, Any] = {}
+        """Request key → parsed answer (see :meth:`_parsed`)."""
+        self._unparseable: dict[str, str] = {}
         self._failed_requests: Counter = Counter()
         self._client_stats: dict[str, Any] = {}
         self._answered = 0
@@ -255,42 +169,15 @@ class LLMSystem:
         self._jobs = len(jobs)
         payloads = {k: {"model": o.model, "messages": list(j.messages), **params} for k, j in zip(keys, jobs)}
         self._unique = len(payloads)
-        cache = ResponseCache(o.cache_path)
-        api_key = self._api_key()
-        try:
-            cached = cache.get_many(payloads)
-            self._hits = len(cached)
-            self._tick(len(cached), len(payloads))
-            for hit in cached.values():
-                self._usage["cached_prompt_tokens"] += hit.prompt_tokens or 0
-                self._usage["cached_completion_tokens"] += hit.completion_tokens or 0
-            client = ChatClient(base_url=o.base_url, api_key=api_key, timeout=o.timeout, concurrency=o.concurrency,
-                                seed=o.seed, policy=RetryPolicy(o.max_retries, o.backoff_base, o.backoff_max,
-                                                                o.retry_after_cap))
-
-            def store(out: Outcome) -> None:
-                if out.ok:  # committed now, so a killed run keeps it
-                    p, c = _usage(out.data)
-                    self._usage["prompt_tokens"] += p
-                    self._usage["completion_tokens"] += c
-                    cache.put(out.key, model=o.model, prompt_version=self.prompts.version, body=out.body,
-                              prompt_tokens=p, completion_tokens=c)
-                self._tick(1, len(payloads))
-
-            sent = client.run([(k, p) for k, p in payloads.items() if k not in cached], on_outcome=store)
-            self._client_stats = client.stats.to_json()
-        finally:
-            cache.close()
-        if sent and not cached and not any(out.ok for out in sent.values()):
-            raise EndpointFailed(_all_failed(client, [sent[k] for k in payloads if k in sent]))
-        results: dict[str, Outcome | CachedResponse] = {**sent, **cached}
         targets = {d.doc_id: frozenset(t.id for t in d.targets) for d in docs}
+        client, cached, sent = self._answers(payloads, dict(zip(keys, jobs)), targets)
+        results: dict[str, Outcome | CachedResponse] = {**sent, **cached}
         by_doc: dict[str, dict[str, Any]] = {d.doc_id: {"doc_id": d.doc_id} for d in docs}
         for d in docs:
             for t in sorted(prompt_tasks):
                 by_doc[d.doc_id][OUTPUT_KEY[t]] = []
         for job, key in zip(jobs, keys):
-            items = self._collect(job, results[key], targets=targets[job.doc_id], scrub=client.scrub)
+            items = self._collect(key, job, results[key], targets=targets, scrub=client.scrub)
             by_doc[job.doc_id][OUTPUT_KEY[job.task]].extend(items)
         for d in docs:
             if "translations" in by_doc[d.doc_id]:
@@ -304,13 +191,81 @@ class LLMSystem:
                         sum(len(f["items"]) for f in self._failures), "; ".join(parts))
         return [by_doc[d.doc_id] for d in docs]
 
+    def _answers(self, payloads: dict[str, dict], job_of: dict[str, Job], targets: Mapping[str, Collection[str]]):
+        """``(client, cached, sent)``: answers served from the cache, then the others asked for.
+
+        Only an answer that parses is cached: a truncated or broken answer (HTTP
+        200 all the same) is recorded as a failure and asked again by the next
+        run; one cached by an older version is dropped and asked again now.
+        """
+        o = self.options
+        cache = ResponseCache(o.cache_path)
+        try:
+            cached = cache.get_many(payloads)
+            client = ChatClient(base_url=o.base_url, api_key=self._api_key(), timeout=o.timeout,
+                                concurrency=o.concurrency, seed=o.seed,
+                                policy=RetryPolicy(o.max_retries, o.backoff_base, o.backoff_max, o.retry_after_cap))
+            for key, hit in list(cached.items()):
+                if self._parsed(key, job_of[key], hit, targets) is None:
+                    cache.delete(key)
+                    del cached[key]
+                    self._parse_memo.pop(key)
+                    continue
+                self._usage["cached_prompt_tokens"] += hit.prompt_tokens or 0
+                self._usage["cached_completion_tokens"] += hit.completion_tokens or 0
+            self._hits = len(cached)
+            self._tick(len(cached), len(payloads))
+
+            def store(out: Outcome) -> None:
+                self._tick(1, len(payloads))
+                if not out.ok:
+                    return
+                p, c = _usage(out.data)
+                self._usage["prompt_tokens"] += p
+                self._usage["completion_tokens"] += c
+                if self._parsed(out.key, job_of[out.key], out, targets) is not None:
+                    # committed now, so a killed run keeps it
+                    cache.put(out.key, model=o.model, prompt_version=self.prompts.version, body=out.body,
+                              prompt_tokens=p, completion_tokens=c)
+
+            sent = client.run([(k, p) for k, p in payloads.items() if k not in cached], on_outcome=store)
+            self._client_stats = client.stats.to_json()
+        finally:
+            cache.close()
+        if sent and not cached and not any(out.ok for out in sent.values()):
+            raise EndpointFailed(_all_failed(client, [sent[k] for k in payloads if k in sent]))
+        return client, cached, sent
+
     def _fail(self, job: Job, items: Sequence[str], kind: str, reason: str) -> None:
         if kind not in _ITEM_KINDS:
             self._failed_requests[kind] += 1
         self._failures.append({"task": job.task, "doc_id": job.doc_id, "request": job.label,
                                "items": list(items), "kind": kind, "reason": reason})
 
-    def _collect(self, job: Job, result: Outcome | CachedResponse, *, targets: Collection[str],
+    def _parsed(self, key: str, job: Job, result: Outcome | CachedResponse,
+                targets: Mapping[str, Collection[str]]) -> tuple[list[dict], list[Problem]] | str | None:
+        """The items and problems of one answer; ``"bad_response"`` or ``None`` (unparseable) otherwise.
+
+        Remembered per request key, so the cache decision and the collection parse once.
+        """
+        if key in self._parse_memo:
+            return self._parse_memo[key]
+        try:
+            data = result.data if isinstance(result, Outcome) else json.loads(result.body)
+            text = _answer_text(data)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            parsed = "bad_response"
+        else:
+            try:
+                parsed = parse_answer(job.task, text, items=job.items, targets=sorted(targets[job.doc_id]),
+                                      label=job.label)
+            except UnparseableAnswer as exc:
+                self._unparseable[key] = str(exc)
+                parsed = None
+        self._parse_memo[key] = parsed
+        return parsed
+
+    def _collect(self, key: str, job: Job, result: Outcome | CachedResponse, *, targets: Mapping[str, Collection[str]],
                  scrub: Callable[[str], str]) -> list[dict]:
         """Items of one job's answer; failures recorded, never raised."""
         if job.task == "stance":
@@ -323,29 +278,14 @@ class LLMSystem:
         if isinstance(result, Outcome) and not result.ok:
             self._fail(job, whole, result.kind or "error", scrub(result.reason or ""))
             return []
-        try:
-            data = result.data if isinstance(result, Outcome) else json.loads(result.body)
-            text = _answer_text(data)
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        parsed = self._parsed(key, job, result, targets)
+        if parsed == "bad_response":
             self._fail(job, whole, "bad_response", "stored response is not a chat completion")
             return []
-        try:
-            value = extract_json(text)
-            if job.task == "attribution":
-                items, problems = coerce_attribution(value, quote_ids=job.items)
-            elif job.task == "stance":
-                items, problems = coerce_stance(value, pairs=job.items)
-            elif job.task == "translation":
-                items, problems = coerce_translations(
-                    value, segment_ids=[i for k, i in job.items if k == "segment_id"],
-                    quote_ids=[i for k, i in job.items if k == "quote_id"])
-            elif job.task == "speakers":
-                items, problems = coerce_speakers(value, label=job.label)
-            else:
-                items, problems = coerce_quotes(value, targets=targets, label=job.label)
-        except UnparseableAnswer as exc:
-            self._fail(job, whole, "unparseable", scrub(str(exc)))
+        if parsed is None:
+            self._fail(job, whole, "unparseable", scrub(self._unparseable[key]) + " (not cached)")
             return []
+        items, problems = parsed
         for p in problems:
             self._fail(job, [p.item], p.kind, scrub(p.reason))
         return items
