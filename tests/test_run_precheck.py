@@ -111,14 +111,14 @@ def test_every_job_of_a_sweep_is_checked_before_the_first_runs(argv, message, tm
 def test_a_large_sweep_is_checked_value_by_value(monkeypatch):
     from benchmark.cli import precheck
 
-    parsed_args = precheck.parse_run_args(["-m", "seed=range(0,300)", "system=copy,rules", "scoring.n_resamples=20"])
+    parsed_args = precheck.parse_run_args(["-m", "seed=range(0,600)", "system=copy,rules", "scoring.n_resamples=20"])
     from benchmark.harness.config import register_schema
 
     register_schema()
     with precheck.Composer(parsed_args) as composer:
         jobs = precheck.sweep_jobs(composer.parse(parsed_args.overrides), multirun=True)
-    # 600 jobs > 256: the first job, then each other value of each swept key once (299 seeds + 1 system).
-    assert len(jobs) == 1 + 299 + 1
+    # 1,200 jobs > 1,024: the first job, then each other value of each swept key once (599 seeds + 1 system).
+    assert len(jobs) == 1 + 599 + 1
     assert jobs[0] == ["seed=0", "system=copy", "scoring.n_resamples=20"]
     assert ["seed=0", "system=rules", "scoring.n_resamples=20"] in jobs
 
@@ -231,3 +231,17 @@ def test_the_home_directory_itself_is_refused_but_a_folder_in_it_is_not(tmp_path
     assert "is your home directory" in err
     assert main(["run", "system=copy", f"paths.results_dir={home}/runs", "--cfg", "job"]) == 0
     assert main(["run", "system=copy", "paths.results_dir=~", "--cfg", "job"]) == 2
+
+
+ODD = [
+    (["~seed"], "seed: cannot be deleted: every setting outside system.* is required"),
+    (["seed=1,2"], "'seed=1,2' is a sweep: add --multirun (-m)"),
+    (["system=sklearn", "system.seed=${nothing}"], "Interpolation key 'nothing' not found"),
+    (["system=rules,lexicon"], "Ambiguous value for argument 'system=rules,lexicon'"),
+]
+
+
+@pytest.mark.parametrize("argv,message", ODD, ids=[" ".join(a) for a, _ in ODD])
+def test_deletions_sweeps_without_m_and_dangling_references(argv, message, tmp_path, capsys, no_system):
+    err = _refused(["run", *argv, f"paths.results_dir={tmp_path}"], tmp_path, capsys)
+    assert message in err

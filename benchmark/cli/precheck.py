@@ -37,9 +37,11 @@ from benchmark.errors import ConfigError, InputError
 PROG = "python -m benchmark run"
 CONFIG_PACKAGE = "benchmark.configs"
 CONFIG_NAME = "run"
-MAX_JOBS_CHECKED = 256
+MAX_JOBS_CHECKED = 1024
 """A sweep with more jobs than this is checked one swept value at a time (every value of every
-swept key, the other keys at their first value) instead of job by job (45 ms a job)."""
+swept key, the other keys at their first value) instead of job by job.  A job costs 2 ms
+(``system=copy``) to 10 ms (``system=all``): each group selection is composed once, each job's
+values are applied to a copy."""
 
 _RESOLVER = re.compile(r"(?<!\\)(?:\\\\)*\$\{\s*([A-Za-z_][\w.\-]*)\s*:")
 """``${name:`` not escaped: OmegaConf escapes ``${`` with an odd number of backslashes before it."""
@@ -109,7 +111,7 @@ class Composer:
         self.args = args
         self.config_name = args.config_name or CONFIG_NAME
         self._hydra: Any = None
-        self._bases: dict[tuple[str, ...], dict[str, Any]] = {}
+        self._bases: dict[tuple[str, ...], tuple[Any, dict[str, Any]]] = {}
 
     def __enter__(self) -> "Composer":
         import os
@@ -174,14 +176,35 @@ class Composer:
             del cfg["hydra"]
         return cfg
 
-    def base(self, groups: Sequence[str]) -> dict[str, Any]:
-        """The config composed from the group selections only (unresolved), cached."""
+    def base(self, groups: Sequence[str]) -> tuple[Any, dict[str, Any]]:
+        """The config composed from the group selections only, and its unresolved plain copy (cached).
+
+        Composing (the defaults list) is what costs (~50 ms); a job's value
+        overrides are then applied to a copy, as Hydra applies them after composing.
+        """
         from omegaconf import OmegaConf
 
         key = tuple(groups)
         if key not in self._bases:
-            self._bases[key] = OmegaConf.to_container(self.compose(groups), resolve=False)
+            cfg = self.compose(groups)
+            self._bases[key] = (cfg, OmegaConf.to_container(cfg, resolve=False))
         return self._bases[key]
+
+    @staticmethod
+    def apply(base: Any, overrides: Sequence[Any]) -> Any:
+        """A copy of ``base`` with the value overrides applied by Hydra's own function."""
+        import copy
+
+        from hydra._internal.config_loader_impl import ConfigLoaderImpl
+        from hydra.errors import HydraException
+        from omegaconf.errors import OmegaConfBaseException
+
+        cfg = copy.deepcopy(base)
+        try:
+            ConfigLoaderImpl._apply_overrides_to_config(list(overrides), cfg)
+        except (HydraException, OmegaConfBaseException) as exc:
+            raise ConfigError(_message(exc)) from None
+        return cfg
 
 
 def check_choices(overrides: Sequence[Any], composer: Composer) -> None:
@@ -266,17 +289,22 @@ def check_key(key: str, base: dict[str, Any], *, adding: bool) -> None:
         node = node.get(part)
 
 
-def check_job(job: Sequence[str], composer: Composer, *, extra: Sequence[str] = ()) -> None:
+def check_job(job: Sequence[str], composer: Composer, *, extra: Sequence[str] = (), multirun: bool = False) -> None:
     """Every key of one job exists, and its composed config converts to a valid run."""
     from benchmark.harness.config import to_run_config
 
     parsed = composer.parse(job)
-    groups = [o.input_line for o in parsed if composer.is_group(o.key_or_group)]
-    base = composer.base([*groups, *extra])
-    for o in parsed:
-        if o.input_line not in groups:
-            check_key(o.key_or_group, base, adding=o.is_add() or o.is_force_add())
-    run_cfg = to_run_config(composer.compose([*job, *extra]))
+    values = [o for o in parsed if not composer.is_group(o.key_or_group)]
+    base, plain = composer.base([*(o.input_line for o in parsed if o not in values), *extra])
+    for o in values:
+        check_key(o.key_or_group, plain, adding=o.is_add() or o.is_force_add())
+        if o.is_delete() and not o.key_or_group.startswith("system."):
+            raise ConfigError("cannot be deleted: every setting outside system.* is required (set a value instead)",
+                              field=o.key_or_group)
+        if o.is_sweep_override() and not multirun:
+            raise ConfigError(f"{o.input_line!r} is a sweep: add --multirun (-m) to run one job per value, or "
+                              "write a list as key=[a,b] or a string as key='a,b'", field=o.key_or_group)
+    run_cfg = to_run_config(composer.apply(base, values))
     for spec in run_cfg.systems:
         path = dict(spec.options).get("path") if spec.name == "predictions" else None
         if path not in (None, "???") and not Path(str(path)).is_file():
@@ -300,7 +328,7 @@ def precheck(args: argparse.Namespace) -> None:
             o.key_or_group == "hydra.mode" and str(o.value()) == "MULTIRUN" for o in parsed)
         for job in sweep_jobs(own, multirun=multirun):
             try:
-                check_job(job, composer, extra=search)
+                check_job(job, composer, extra=search, multirun=multirun)
             except BenchmarkError as exc:
                 if multirun:
                     exc.message += f" (sweep job: {' '.join(job)})"

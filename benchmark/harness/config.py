@@ -212,11 +212,15 @@ def _spec(system: dict[str, Any]) -> SystemSpec:
 def to_run_config(cfg: Any) -> RunConfig:
     """Convert the composed Hydra config into a :class:`RunConfig`."""
     from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
 
     from benchmark.common.registry import unknown_name_message
     from benchmark.tasks.registry import TASKS
 
-    raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    try:
+        raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    except OmegaConfBaseException as exc:  # an interpolation to nothing, a resolver that fails
+        raise ConfigError(" ".join(str(exc).split("\n")[0].split())) from None
     tasks = _unique("task.names", list(raw["task"]["names"]))
     if not tasks:
         raise ConfigError("no task selected (task.names is empty)", field="task.names")
