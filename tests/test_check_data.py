@@ -81,7 +81,7 @@ def test_corruption_is_reported(data_copy, capsys, name, corrupt, field, message
     path = _edit(data_copy, corrupt)
     problems = [str(p) for p in check_data(data_copy)]
     assert any(str(path) in p and f": {field}: " in p and message in p for p in problems), problems
-    assert main(["check-data", "--data-dir", str(data_copy)]) == 1
+    assert main(["check-data", "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert message in err and str(path) in err
     assert "Traceback" not in err
@@ -107,7 +107,7 @@ def test_changed_text_breaks_checksum(data_copy):
 def test_malformed_json_names_file_and_line(data_copy, capsys):
     path = data_copy / "gold" / f"{DOC}.json"
     path.write_text('{"schema_version": 1,\n "doc_id": }', encoding="utf-8")
-    assert main(["check-data", "--data-dir", str(data_copy)]) == 1
+    assert main(["check-data", "--data-dir", str(data_copy)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:2: invalid JSON" in err
     assert "Traceback" not in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,17 @@ MODULES = Path(__file__).resolve().parent.parent / "benchmark" / "evaluate_modul
 
 # Runs in a fresh interpreter so the offline switches are set before
 # huggingface_hub and datasets read them.
+# Run from a temporary folder (not the checkout), finding the modules through the documented helper;
+# at the end, a copy of a module folder is loaded as if the package were not installed.
 SCRIPT = r"""
 import json, sys
 import evaluate
+from benchmark.scoring.modules import evaluate_module_path
 data = json.loads(sys.stdin.read())
-spans = evaluate.load(data["spans_dir"])
-labelled = evaluate.load(data["spans_dir"], "labelled")
-stance = evaluate.load(data["stance_dir"])
-per_target = evaluate.load(data["stance_dir"], "per_target")
+spans = evaluate.load(evaluate_module_path("quote_spans"))
+labelled = evaluate.load(evaluate_module_path("quote_spans"), "labelled")
+stance = evaluate.load(evaluate_module_path("stance_favg"))
+per_target = evaluate.load(evaluate_module_path("stance_favg"), "per_target")
 out = {
     "spans": {s: spans.compute(predictions=data["pred"], references=data["gold"], scheme=s)
               for s in ("strict", "exact", "partial", "proportional")},
@@ -38,6 +42,12 @@ out = {
     "per_target": per_target.compute(predictions=data["stance_pred"], references=data["stance_gold"],
                                      targets=data["targets"]),
 }
+sys.modules["benchmark"] = None  # `import benchmark` now fails, as on a machine without the package
+try:
+    evaluate.load(data["copy_dir"])
+    out["hint"] = None
+except ImportError as exc:
+    out["hint"] = str(exc)
 print(json.dumps(out))
 """
 
@@ -84,10 +94,12 @@ def _core_spans(data, scheme, labelled):
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     data = _data()
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    data["copy_dir"] = str(shutil.copytree(MODULES / "stance_favg", elsewhere / "stance_favg"))
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
            "HF_HOME": str(tmp_path_factory.mktemp("hf_home"))}
     proc = subprocess.run([sys.executable, "-c", SCRIPT], input=json.dumps(data), capture_output=True, text=True,
-                          env=env, timeout=300)
+                          env=env, timeout=300, cwd=elsewhere)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return data, json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -116,3 +128,10 @@ def test_stance_favg_equals_core(loaded):
     core = stance_scores(gold=data["stance_gold"], pred=pred, targets=data["targets"])
     assert out["per_target"]["f_avg_per_target"] == pytest.approx(core["f_avg_per_target"])
     assert out["per_target"]["per_target"] == pytest.approx(core["per_target"])
+
+
+def test_a_missing_package_is_named_by_this_distribution(loaded):
+    # evaluate builds its hint from the import lines: their "# From:" comments name the distribution.
+    _, out = loaded
+    assert "pip install arabic-quote-benchmark" in out["hint"]
+    assert "'pip install benchmark'" not in out["hint"]

@@ -248,7 +248,13 @@ def test_api_key_is_sent_but_never_stored_or_shown(tmp_path, monkeypatch, capfd)
 
 @pytest.mark.parametrize("option, value, message", [
     ("concurrency", 0, "system.concurrency: expected an integer >= 1, got 0"),
-    ("timeout", 0, "system.timeout: expected a number > 0, got 0"),
+    ("timeout", 0, "system.timeout: expected a finite number > 0 and <= 86400, got 0"),
+    # Non-finite or oversized numbers are refused here, not left to overflow in the socket layer.
+    ("timeout", float("inf"), "system.timeout: expected a finite number > 0 and <= 86400, got inf"),
+    ("timeout", 1e20, "system.timeout: expected a finite number > 0 and <= 86400, got 1e+20"),
+    ("timeout", 10 ** 400, "system.timeout: expected a finite number > 0"),
+    ("backoff_max", float("nan"), "system.backoff_max: expected a finite number >= 0"),
+    ("temperature", float("inf"), "system.temperature: expected a finite number >= 0, got inf"),
     ("max_retries", -1, "system.max_retries: expected an integer >= 0"),
     ("temperature", "hot", "system.temperature"),
     ("json_mode", "yes", "system.json_mode: expected true or false"),

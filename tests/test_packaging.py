@@ -3,10 +3,7 @@ because benchmark.configs lives in the top-level configs/ folder)."""
 
 from __future__ import annotations
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -93,3 +93,28 @@ def test_a_plugin_runs_through_the_harness(plugin, tmp_path):
     assert metrics["system_name"] == "tiny" and metrics["tasks"]["translation"][0]["name"] == "chrf++"
     config = (run_dir / "config.yaml").read_text(encoding="utf-8")
     assert "sentence: Talks in Riyadh." in config
+
+
+@pytest.fixture
+def plugin_in_config_store(plugin):
+    """The plugin registered as a `system=tiny` config choice, removed again afterwards."""
+    from hydra.core.config_store import ConfigStore
+
+    yield plugin
+    ConfigStore.instance().repo.get("system", {}).pop("tiny.yaml", None)
+
+
+def test_plugin_options_are_checked_before_the_run(plugin_in_config_store, tmp_path, capsys):
+    import warnings
+
+    import yaml
+
+    from benchmark.cli.main import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fixture's plugin also tries to take the name 'rules'
+        assert main(["run", "system=tiny", "system.sentense=Hi.", f"paths.results_dir={tmp_path / 'runs'}"]) == 2
+        assert "Unknown option 'sentense' of system 'tiny'. Did you mean 'sentence'?" in capsys.readouterr().err
+        assert main(["run", "system=tiny", "system.sentence=Hi.", "--cfg", "job"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["system"] == {"name": "tiny", "seed": 0, "sentence": "Hi."}
+    assert not (tmp_path / "runs").exists()

@@ -135,3 +135,11 @@ def test_progress_shows_system_stage_and_items():
     assert (main["completed"], main["description"]) == (5, "[2/2] rules: predicting")
     t.step()
     assert main["completed"] == 10
+
+
+def test_brackets_in_a_label_are_text_not_markup():
+    # A sweep job's label is "copy [seed=1]"; rich would read "[seed=1]" as a style tag and drop it.
+    outcome = SimpleNamespace(label="copy [seed=1] [bold]x[/bold]", ranked=True,
+                              metrics={"translation": [_metric("chrf++", 2.0, 1.0, 3.4, hundred=True)]})
+    for colour in (False, True):
+        assert "copy [seed=1] [bold]x[/bold]" in comparison_table([outcome], width=120, colour=colour)

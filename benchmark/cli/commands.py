@@ -51,10 +51,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     """``score PREDICTIONS.jsonl``: run the harness with system=predictions."""
     from benchmark.cli.run import run_cli
 
+    from benchmark.common.outpaths import check_output_dir
+    from benchmark.harness.config import check_label, label_from_stem
+
+    # Checked before the file: a bad --name or --out is refused whatever the file holds.
+    label = check_label(args.name, field="--name") if args.name is not None else None
+    check_output_dir(args.out, option="--out")
     path = Path(args.path)
     if not path.exists():
         raise InputError("file not found", file=str(path))
-    label = args.name or path.stem
+    label = label or label_from_stem(path.stem)
     overrides = ["system=predictions", f"system.path={hydra_quote(str(path))}",
                  f"system.label={hydra_quote(label)}", f"paths.results_dir={hydra_quote(args.out)}"]
     if args.data_dir:
@@ -65,12 +71,21 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def hydra_quote(value: str) -> str:
-    r"""A Hydra override value that stays one string whatever it contains.
+    r"""A Hydra override value that stays this one string whatever it contains (never an interpolation).
+
+    Two levels of escaping: OmegaConf reads ``${`` as an interpolation unless
+    it is escaped (``\${``, a backslash before it doubled); Hydra's quoted
+    strings unescape backslashes only before a quote and at the end.
 
     >>> print(hydra_quote("runs/it's,mine.jsonl"))
     'runs/it\'s,mine.jsonl'
+    >>> print(hydra_quote("${oc.env:HOME}.jsonl"))
+    '\${oc.env:HOME}.jsonl'
     """
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    import re
+
+    omega = re.sub(r"(\\*)\$\{", lambda m: m.group(1) * 2 + "\\${", value)
+    return "'" + re.sub(r"(\\*)('|$)", lambda m: m.group(1) * 2 + ("\\'" if m.group(2) else ""), omega) + "'"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -139,4 +154,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     for name, n in counts.items():
         print(f"{name:<12} {n:>5} rows")
     print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_inputs(args: argparse.Namespace) -> int:
+    """``inputs``: what each task gives a system, as JSON Lines (one document a line, no answers)."""
+    import json
+    import sys
+
+    from benchmark.common.atomic import write_text_atomic
+    from benchmark.tasks.inputs import input_to_json, make_input
+    from benchmark.tasks.registry import TASKS
+
+    tasks = [t for arg in (args.task or TASKS.names()) for t in arg.split(",") if t]
+    for t in tasks:
+        TASKS.get(t)  # unknown task: did-you-mean, exit code 2
+    corpus = _corpus(args.data_dir)
+    text = "".join(json.dumps(input_to_json(make_input(d, corpus.targets, tasks=tasks)), ensure_ascii=False,
+                              sort_keys=True) + "\n" for d in corpus.documents)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    write_text_atomic(args.out, text)
+    print(f"wrote {args.out}: {len(corpus.documents)} document(s), inputs of {', '.join(tasks)}", file=sys.stderr)
     return 0

@@ -27,6 +27,7 @@ COMMANDS = {
     "publish": "build (and optionally upload) the Hub dataset and results folders",
     "export": "export the gold as a Hugging Face dataset folder (Parquet + card)",
     "agreement": "inter-annotator agreement between the two raw annotation passes",
+    "inputs": "write what each task gives a system (text, segments, gold quote spans, stance pairs) as JSON Lines",
 }
 
 
@@ -71,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--out", default="results", help="where leaderboard.{md,csv,json,html} go")
             sp.add_argument("--n-resamples", type=int, default=1000)
             sp.add_argument("--seed", type=int, default=12345)
+        elif name == "inputs":
+            sp.add_argument("--task", action="append", default=None, metavar="TASK",
+                            help="task(s) whose inputs to write (repeat or comma-separate; default: all tasks)")
+            sp.add_argument("--out", default=None, help="output file (default: standard output)")
+            sp.add_argument("--data-dir", default=None)
         elif name == "publish":
             sp.add_argument("overrides", nargs=argparse.REMAINDER, help="hub.repo_id=… hub.results_repo_id=… hub.dry_run=…")
     return p
@@ -86,7 +92,7 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
         print(f"error: {pr}", file=sys.stderr)
     if problems:
         print(f"check-data: {len(problems)} problem(s) in {data_dir / args.layer}", file=sys.stderr)
-        return 1
+        return 2  # bad input data, like every other user error
     from benchmark.gold.loading import load_corpus
 
     corpus = load_corpus(data_dir, layer=args.layer)
@@ -108,7 +114,25 @@ _HANDLERS = {
     "agreement": ("benchmark.cli.commands", "cmd_agreement"),
     "leaderboard": ("benchmark.leaderboard", "cmd_leaderboard"),
     "publish": ("benchmark.publish", "cmd_publish"),
+    "inputs": ("benchmark.cli.commands", "cmd_inputs"),
 }
+
+# Output options refused when they name a system directory (/, /etc, ~ …):
+# folders as given, files by their folder.
+_OUT_DIRS = {"leaderboard": "--out", "export": "--out", "score": "--out"}
+_OUT_FILES = {"inputs": "--out"}
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    from benchmark.common.outpaths import check_output_dir, check_output_file
+
+    out = getattr(args, "out", None)
+    if out is None:
+        return
+    if args.command in _OUT_DIRS:
+        check_output_dir(out, option=_OUT_DIRS[args.command])
+    elif args.command in _OUT_FILES:
+        check_output_file(out, option=_OUT_FILES[args.command])
 
 
 def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
@@ -120,6 +144,7 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
         from benchmark.cli.run import run_cli
 
         return run_cli(args.overrides)
+    _check_outputs(args)
     module, function = _HANDLERS[args.command]
     return getattr(importlib.import_module(module), function)(args)
 
@@ -142,11 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     # Every line printed (ours, Hydra's, a warning) is redacted: no credential reaches the terminal.
     with redacting_output():
         try:
-            if argv[0] == "run" and not {"-h", "--help"} & set(argv[1:2]):
-                # Hydra parses its own command line (overrides, -m, --cfg, hydra/launcher=…).
+            if argv[0] == "run" or argv[0] in ("-sc", "--shell-completion"):
+                # Hydra parses its own command line (overrides, -m, --cfg, --help, hydra/launcher=…);
+                # bash completion of `benchmark run …` calls `benchmark -sc query=bash`.
                 from benchmark.cli.run import run_cli
 
-                return run_cli(argv[1:])
+                return run_cli(argv[1:] if argv[0] == "run" else argv)
             args = parser.parse_args(argv)
             return _dispatch(args, argv)
         except (BenchmarkError, KeyboardInterrupt, OSError) as exc:

@@ -1,10 +1,11 @@
 """``python -m benchmark run``: the Hydra application.
 
-A real ``@hydra.main`` app, so ``-m`` multirun and launchers
-(``hydra/launcher=joblib``, submitit for SLURM, ray) work unchanged.  Group
-selections are checked *before* Hydra composes the config, so an unknown name
-gets "Unknown system 'rulez'. Did you mean 'rules'? …" and exit code 2 instead
-of Hydra's composition error.
+A real ``@hydra.main`` app: every Hydra flag (``--cfg job``, ``--info``,
+``-m`` multirun, ``--config-dir`` …) and launcher works unchanged.  Before
+Hydra runs anything, :mod:`benchmark.cli.precheck` parses the command line as
+Hydra does and checks every job it would run, so an unknown name or key gets
+"Unknown system 'rulez'. Did you mean 'rules'? …" and exit code 2 instead of
+Hydra's composition error halfway through a sweep.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import sys
 from importlib import resources
 
 from benchmark.cli.output import report_error
-from benchmark.errors import BenchmarkError, ConfigError
-from benchmark.common.registry import unknown_name_message
+from benchmark.errors import BenchmarkError
 
 CONFIG_PACKAGE = "benchmark.configs"
 GROUPS = ("task", "system", "scoring", "report", "paths")
-TOP_LEVEL = (*GROUPS, "seed", "hydra")
 
 
 def group_options(group: str) -> list[str]:
@@ -33,31 +32,10 @@ def group_options(group: str) -> list[str]:
     return sorted(names)
 
 
-def check_overrides(argv: list[str]) -> None:
-    """Reject unknown config-group choices with a did-you-mean message."""
-    for arg in argv:
-        if arg.startswith("-") or "=" not in arg:
-            continue
-        key, value = arg.split("=", 1)
-        key = key.lstrip("+~")
-        head = key.split(".", 1)[0].split("/", 1)[0]
-        if head not in TOP_LEVEL:
-            raise ConfigError(unknown_name_message("config key", head, TOP_LEVEL), field=key)
-        if key not in GROUPS:
-            continue
-        choices = group_options(key)
-        # Multirun sweeps: system=rules,lexicon ; also choice(...) / glob(...) syntax left to Hydra.
-        if "(" in value:
-            continue
-        for v in value.split(","):
-            v = v.strip()
-            if v and v not in choices:
-                raise ConfigError(unknown_name_message(key, v, choices))
-
-
 def _main(cfg) -> None:
     """The Hydra task function: one job = one system (or all of them)."""
     from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
     from omegaconf import OmegaConf
 
     from benchmark.gold.check import load_checked_corpus
@@ -83,6 +61,8 @@ def _main(cfg) -> None:
                         raise  # asked for this system by name: a user error
                     skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")
                 advance.step()
+        if HydraConfig.get().mode == RunMode.MULTIRUN:
+            outcomes = [with_job_label(o, overrides) for o in outcomes]
         print(comparison_table(outcomes, confidence=run_cfg.scoring.confidence))
         for o in outcomes:
             print(f"{o.label}: {o.run_dir}")
@@ -125,6 +105,27 @@ def _read_jsonl(data: bytes) -> list:
     return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
 
 
+_SHOWN_IN_ROW = ("system=", "system.label=", "task=", "task.names=", "paths.", "hydra.", "hydra/")
+"""Overrides a table row shows already (system, task) or that name no setting of the scores."""
+
+
+def job_label(overrides) -> str:
+    """What tells one sweep job's rows apart: its overrides, less those the row shows already.
+
+    >>> job_label(["system=sklearn", "task=stance", "seed=3", "paths.results_dir=out", "scoring.n_resamples=50"])
+    'seed=3 scoring.n_resamples=50'
+    """
+    return " ".join(o for o in overrides if not o.lstrip("+~").startswith(_SHOWN_IN_ROW))
+
+
+def with_job_label(outcome, overrides):
+    """``outcome`` with its sweep job's overrides after its label: ``sklearn [seed=3]``."""
+    from dataclasses import replace
+
+    job = job_label(overrides)
+    return replace(outcome, label=f"{outcome.label} [{job}]") if job else outcome
+
+
 def comparison_table(outcomes, *, confidence: float = 0.95, width: int | None = None,
                      colour: bool | None = None) -> str:
     """One row per (system, task) with the main metric, as wide as the terminal (80 columns when piped).
@@ -157,30 +158,6 @@ def comparison_table(outcomes, *, confidence: float = 0.95, width: int | None = 
         short.add_row(system, task, value, ci)
     notes = ["", "main metric of each task:"] + [f"  {task}: {name}" for task, name in mains.items()]
     return render(short, width=width, colour=colour) + "\n" + "\n".join(notes)
-
-
-def precompose(argv: list[str]) -> None:
-    """Compose the config once before Hydra runs, so a bad value (a wrong type,
-    a key the schema does not know) is a one-line error with exit code 2.
-
-    Multirun sweeps are left to Hydra: their values are lists to expand.
-    """
-    if "-m" in argv or "--multirun" in argv:
-        return
-    from hydra import compose, initialize_config_module
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
-    overrides = [a for a in argv if not a.startswith("-") and not a.lstrip("+~").startswith("hydra")]
-    try:
-        with initialize_config_module(config_module=CONFIG_PACKAGE, version_base="1.3"):
-            compose(config_name="run", overrides=overrides)
-    except (HydraException, OmegaConfBaseException) as exc:
-        message = " ".join(str(exc).split())
-        cause = exc.__cause__
-        if cause is not None:  # Hydra wraps OmegaConf's validation error, which says why
-            message += ": " + " ".join(str(cause).split("\n")[0].split())
-        raise ConfigError(message) from None
 
 
 class _NullProgress:
@@ -262,20 +239,31 @@ class _progress:
 
 
 def run_cli(argv: list[str]) -> int:
-    """Entry point used by ``python -m benchmark run``."""
+    """Entry point used by ``python -m benchmark run`` (and ``benchmark -sc …`` for shell completion)."""
     import hydra
 
+    from benchmark.cli.precheck import parse_run_args, precheck
     from benchmark.harness.config import register_schema
 
     register_schema()
     try:
-        check_overrides(argv)
-        precompose(argv)
+        args = parse_run_args(argv)
+        precheck(args)
     except BenchmarkError as exc:
         return report_error(exc)
+    except SystemExit as exc:  # argparse: usage error (2) or --version (0)
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.shell_completion:
+        _completion_line()
+    if args.info is not None:
+        import logging
+
+        # --info prints through logging: output piped into `head` must not end in logging's tracebacks.
+        logging.raiseExceptions = False
     app = hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
     saved = sys.argv
-    sys.argv = ["benchmark run", *argv]
+    # argv[0] is the installed command: Hydra's shell-completion script registers it.
+    sys.argv = ["benchmark", *argv]
     try:
         app()
     except SystemExit as exc:
@@ -284,3 +272,12 @@ def run_cli(argv: list[str]) -> int:
         sys.argv = saved
     return 0
 
+
+def _completion_line() -> None:
+    """Drop the ``run`` word from the line bash completes, so Hydra sees ``benchmark <overrides>``."""
+    import os
+    import re
+
+    line = os.environ.get("COMP_LINE")
+    if line is not None:
+        os.environ["COMP_LINE"] = re.sub(r"^(\s*\S+)\s+run(\s|$)", r"\1\2", line, count=1)

@@ -68,7 +68,7 @@ def render(renderable, *, width: int, colour: bool) -> str:
     """``renderable`` as text ``width`` columns wide (escape codes only when ``colour``)."""
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if colour else None,
-                      force_terminal=colour, no_color=not colour, highlight=False, emoji=False,
+                      force_terminal=colour, no_color=not colour, highlight=False, emoji=False, markup=False,
                       legacy_windows=False)
     console.print(renderable)
     return "\n".join(line.rstrip() for line in buf.getvalue().rstrip("\n").split("\n"))

@@ -7,11 +7,29 @@ edge into frozen, typed records.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmark.common.outpaths import check_output_dir
 from benchmark.errors import ConfigError
 from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
+
+MAX_RESAMPLES = 100_000
+"""Upper bound of ``scoring.n_resamples``.
+
+A bootstrap holds a resamples × items index matrix (8 bytes a cell) and the
+gathered statistics.  At 100,000 resamples ``system=rules`` peaks at 255 MiB
+and takes 32 s on two cores (101 MiB and 3.4 s at 1,000), measured with
+``/usr/bin/time -f "%e s %M KB" python -m benchmark run system=rules
+scoring.n_resamples=100000 report.html=false``; 10⁸ would need tens of GiB and
+failed only after the system ran.  Checked before anything runs.
+"""
+
+LABEL_RULE = "1 to 64 characters from A-Z a-z 0-9 . _ + -, starting with a letter or digit"
+"""What a system label (``system.label``, ``score --name``) may be: it names run folders and appears
+in Markdown, HTML and CSV tables, so it carries no markup, path separator or space."""
+_LABEL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 
 
 @dataclass
@@ -122,9 +140,49 @@ class RunConfig:
     seed: int
 
 
-def _check_range(field: str, value: Any, *, low: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < low:
-        raise ConfigError(f"must be an integer >= {low}, got {value!r}", field=field)
+def _check_range(field: str, value: Any, *, low: int, high: int | None = None) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"between {low:,} and {high:,}"
+        raise ConfigError(f"must be an integer {bound}, got {_shown(value)}", field=field)
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(str(value)):,} characters)"
+
+
+def check_label(label: Any, *, field: str = "system.label") -> str:
+    """Return ``label`` if it follows :data:`LABEL_RULE`, else raise :class:`ConfigError`.
+
+    >>> check_label("qwen2.5-7b+cot")
+    'qwen2.5-7b+cot'
+    >>> check_label("a](https://evil.example/phish) [b")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    benchmark.errors.ConfigError: system.label: must be 1 to 64 characters ...; got 'a](https://evil.example/phish) [b'
+    """
+    if not isinstance(label, str) or not _LABEL_RE.fullmatch(label):
+        raise ConfigError(f"must be {LABEL_RULE}; got {_shown(label)}", field=field)
+    return label
+
+
+def label_from_stem(stem: str) -> str:
+    """A label following :data:`LABEL_RULE` made from a file name (``score`` without ``--name``).
+
+    >>> label_from_stem("my system (v2)")
+    'my-system-v2'
+    """
+    out = re.sub(r"[^A-Za-z0-9._+-]+", "-", stem).lstrip("._+-").rstrip("-")[:64].rstrip("-")
+    return out or "submission"
+
+
+def _unique(field: str, names: list[Any]) -> tuple[Any, ...]:
+    seen = set()
+    for n in names:
+        if n in seen:
+            raise ConfigError(f"lists {n!r} twice; each may appear once", field=field)
+        seen.add(n)
+    return tuple(names)
 
 
 def member_config(cfg: Any, member: str) -> dict[str, Any]:
@@ -151,6 +209,8 @@ def _spec(system: dict[str, Any]) -> SystemSpec:
     if missing:
         raise ConfigError(f"missing value for system.{missing[0]} (set it with system.{missing[0]}=…)",
                           field=f"system.{missing[0]}")
+    if label is not None:
+        check_label(label)
     if name == "predictions" and label is not None:
         from benchmark.systems.registry import systems
 
@@ -164,12 +224,16 @@ def _spec(system: dict[str, Any]) -> SystemSpec:
 def to_run_config(cfg: Any) -> RunConfig:
     """Convert the composed Hydra config into a :class:`RunConfig`."""
     from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
 
     from benchmark.common.registry import unknown_name_message
     from benchmark.tasks.registry import TASKS
 
-    raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
-    tasks = tuple(raw["task"]["names"])
+    try:
+        raw = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=False)
+    except OmegaConfBaseException as exc:  # an interpolation to nothing, a resolver that fails
+        raise ConfigError(" ".join(str(exc).split("\n")[0].split())) from None
+    tasks = _unique("task.names", list(raw["task"]["names"]))
     if not tasks:
         raise ConfigError("no task selected (task.names is empty)", field="task.names")
     for t in tasks:
@@ -180,7 +244,7 @@ def to_run_config(cfg: Any) -> RunConfig:
     if not name:
         raise ConfigError("no system selected (use system=<name>)", field="system")
     if name == "all":
-        members = system.pop("members", [])
+        members = _unique("system.members", list(system.pop("members", [])))
         if system:
             key = sorted(system)[0]
             raise ConfigError(f"system=all takes no options (got system.{key}); select one system to set its "
@@ -193,12 +257,13 @@ def to_run_config(cfg: Any) -> RunConfig:
     s, r, p = raw["scoring"], raw["report"], raw["paths"]
     _check_range("seed", raw["seed"], low=0)
     _check_range("scoring.seed", s["seed"], low=0)
-    _check_range("scoring.n_resamples", s["n_resamples"], low=1)
+    _check_range("scoring.n_resamples", s["n_resamples"], low=1, high=MAX_RESAMPLES)
     _check_range("report.worst_errors", r["worst_errors"], low=0)
     if not 0 < float(s["confidence"]) < 1:
         raise ConfigError(f"must be strictly between 0 and 1, got {s['confidence']}", field="scoring.confidence")
     if not 0 <= float(s["fuzzy_threshold"]) <= 100:
         raise ConfigError(f"must be between 0 and 100, got {s['fuzzy_threshold']}", field="scoring.fuzzy_threshold")
+    check_output_dir(str(p["results_dir"]), option="paths.results_dir")
     return RunConfig(
         tasks=tasks,
         systems=systems,

@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any
 
 from benchmark.errors import ConfigError
+from benchmark.common.outpaths import check_output_dir
 from benchmark.common.registry import unknown_name_message
 
 CONFIG_PACKAGE = "benchmark.configs"
@@ -191,6 +192,7 @@ def _to_settings(raw: dict[str, Any]) -> PublishSettings:
         results_dir=_str(raw, "paths", "results_dir"),
         data_dir=_opt_str(raw, "paths", "data_dir"),
     )
+    check_output_dir(settings.out_dir, option="hub.out_dir")  # never /, /etc, ~ … (benchmark.common.outpaths)
     if (settings.model_id is None) != (settings.system is None):
         missing = "hub.system" if settings.system is None else "hub.model_id"
         raise ConfigError(f"model card entries need both hub.model_id and hub.system; {missing} is missing",

@@ -120,6 +120,24 @@ def default_options(name: str) -> dict[str, Any]:
             if p.kind is inspect.Parameter.KEYWORD_ONLY and p.default is not inspect.Parameter.empty}
 
 
+def option_names(name: str) -> list[str]:
+    """The keyword-only options of system ``name``'s factory (``[]`` for a name not registered).
+
+    >>> option_names("rules")
+    ['seed', 'mentions']
+    """
+    if name not in systems():
+        return []
+    factory = systems().get(name).load()
+    return [p.name for p in inspect.signature(factory).parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+
+
+def unknown_option_message(name: str, option: str, accepted) -> str:
+    """``Unknown option 'sed' of system 'rules'. Did you mean 'seed'? Available: …``."""
+    return unknown_name_message("option", option, accepted).replace(
+        f"option {option!r}.", f"option {option!r} of system {name!r}.", 1)
+
+
 def make_system(name: str, **options: Any) -> System:
     """Build the system ``name`` with keyword options (``seed`` …).
 
@@ -128,11 +146,8 @@ def make_system(name: str, **options: Any) -> System:
     did-you-mean suggestion.
     """
     factory = systems().get(name).load()
-    accepted = [p.name for p in inspect.signature(factory).parameters.values()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    accepted = option_names(name)
     for option in options:
         if option not in accepted:
-            message = unknown_name_message("option", option, accepted).replace(
-                f"option {option!r}.", f"option {option!r} of system {name!r}.", 1)
-            raise ConfigError(message, field="system")
+            raise ConfigError(unknown_option_message(name, option, accepted), field="system")
     return factory(**options)

@@ -14,6 +14,15 @@ Examples
 True
 >>> hasattr(inp, "speaker")
 False
+
+:func:`input_to_json` writes an input as plain JSON (``python -m benchmark
+inputs``), for systems outside this package:
+
+>>> row = input_to_json(make_input(corpus.documents[0], corpus.targets, tasks=["attribution"]))
+>>> sorted(row)
+['doc_id', 'quotes', 'segments', 'stance_items', 'targets', 'text']
+>>> row["quotes"][0]["id"], row["stance_items"]
+('q01', [])
 """
 
 from __future__ import annotations
@@ -101,3 +110,26 @@ def make_input(doc: Document, targets: tuple[Target, ...], *, tasks=None) -> Doc
         if give_stance else (),
         targets=targets,
     )
+
+
+def input_to_json(inp: DocInput) -> dict:
+    """``inp`` as JSON-ready data: exactly what a system gets, spans as ``[start, end]`` offsets.
+
+    Each segment and quote also carries its ``text`` (the article text of its
+    spans, discontinuous parts joined by a space): derived, never an answer.
+    """
+    def spans(content) -> list[list[int]]:
+        return [[s.start, s.end] for s in content]
+
+    return {
+        "doc_id": inp.doc_id,
+        "text": inp.text,
+        "segments": [{"id": s.id, "start": s.span.start, "end": s.span.end, "kind": s.kind,
+                      "paragraph": s.paragraph, "text": inp.text[s.span.start:s.span.end]} for s in inp.segments],
+        "quotes": [{"id": q.id, "content": spans(q.content), "paragraph": q.paragraph, "text": inp.quote_text(q.id)}
+                   for q in inp.quotes],
+        "stance_items": [{"quote_id": s.quote_id, "target": s.target, "paragraph": s.paragraph}
+                         for s in inp.stance_items],
+        "targets": [{"id": t.id, "description_en": t.description_en, "description_ar": t.description_ar}
+                    for t in inp.targets],
+    }

@@ -17,7 +17,10 @@ Configurations:
   prediction is correct when aligned one-to-one to an overlapping gold
   quote with the same speaker).
 
-Load it offline from its folder: ``evaluate.load("<path>/quote_spans")``.
+Load it offline, from any folder: ``evaluate.load(evaluate_module_path("quote_spans"))``
+(:func:`benchmark.scoring.modules.evaluate_module_path`).  It needs this
+project's distribution, ``arabic-quote-benchmark`` (from a clone: ``pip install -e .``);
+the ``# From:`` comments below make ``evaluate`` name it when it is missing.
 
 Examples
 --------
@@ -39,10 +42,10 @@ import datasets
 import evaluate
 import numpy as np
 
-from benchmark.gold.schema import Span
-from benchmark.scoring.result import warn_undefined
-from benchmark.scoring.signature import Signature, package_version
-from benchmark.scoring.spans import SCHEMES, STAT_KEYS, SpanSet, align, categories, prf, span_item_stats
+from benchmark.gold.schema import Span  # From: arabic-quote-benchmark
+from benchmark.scoring.result import warn_undefined  # From: arabic-quote-benchmark
+from benchmark.scoring.signature import Signature, package_version  # From: arabic-quote-benchmark
+from benchmark.scoring.spans import SCHEMES, STAT_KEYS, SpanSet, align, categories, prf, span_item_stats  # From: arabic-quote-benchmark
 
 _DESCRIPTION = (
     "Quote-span and attribution precision, recall and F1 with one-to-one span-set alignment "

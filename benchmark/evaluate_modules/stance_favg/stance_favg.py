@@ -11,7 +11,10 @@ always divided by 2 (a missing prediction is its ``UNKNOWN``).  The
 2024 average of per-target F_avg values as ``f_avg_per_target``, and the
 average over defined components only as ``f_avg_per_target_defined``.
 
-Load it offline from its folder: ``evaluate.load("<path>/stance_favg")``.
+Load it offline, from any folder: ``evaluate.load(evaluate_module_path("stance_favg"))``
+(:func:`benchmark.scoring.modules.evaluate_module_path`).  It needs this
+project's distribution, ``arabic-quote-benchmark`` (from a clone: ``pip install -e .``);
+the ``# From:`` comments below make ``evaluate`` name it when it is missing.
 
 Examples
 --------
@@ -28,8 +31,8 @@ Examples
 import datasets
 import evaluate
 
-from benchmark.scoring.signature import Signature, package_version
-from benchmark.scoring.stance import stance_scores
+from benchmark.scoring.signature import Signature, package_version  # From: arabic-quote-benchmark
+from benchmark.scoring.stance import stance_scores  # From: arabic-quote-benchmark
 
 _DESCRIPTION = "SemEval-2016 stance F_avg = (F_FAVOR + F_AGAINST)/2, StanceEval per-target F_avg and 3-class macro F1."
 

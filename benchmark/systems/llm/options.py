@@ -7,6 +7,7 @@ as its name is known.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -65,12 +66,31 @@ def _int(name: str, value: Any, low: int) -> int:
     return value
 
 
-def _num(name: str, value: Any, *, allow_none: bool = False, positive: bool = False) -> float | None:
+def _num(name: str, value: Any, *, allow_none: bool = False, positive: bool = False,
+         high: float | None = None) -> float | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (positive and value == 0):
-        raise _bad(name, "a number > 0" if positive else "a number >= 0" + (" or null" if allow_none else ""), value)
-    return float(value)
+    number = _finite(value)
+    if number is None or number < 0 or (positive and number == 0) or (high is not None and number > high):
+        expected = "a finite number " + ("> 0" if positive else ">= 0") + (f" and <= {high:g}" if high else "")
+        raise _bad(name, expected + (" or null" if allow_none else ""), value)
+    return number
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float; ``None`` for a bool, a non-number, inf, nan or an int beyond float range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+MAX_SECONDS = 86_400.0
+"""Longest timeout, backoff or Retry-After wait accepted (one day): a socket timeout beyond about
+10¹¹ s overflows the platform's time_t."""
 
 
 def check_options(*, model: str, base_url: str, api_key_env: str | None, prompt_version: str, concurrency: int,
@@ -99,9 +119,11 @@ def check_options(*, model: str, base_url: str, api_key_env: str | None, prompt_
         raise _bad("extra_body", f"no key among {', '.join(sorted(_RESERVED))}", sorted(set(extra) & _RESERVED)[0])
     opts = LLMOptions(
         model=model, base_url=str(base_url), api_key_env=api_key_env or None, prompt_version=str(prompt_version),
-        concurrency=_int("concurrency", concurrency, 1), timeout=_num("timeout", timeout, positive=True),
-        max_retries=_int("max_retries", max_retries, 0), backoff_base=_num("backoff_base", backoff_base),
-        backoff_max=_num("backoff_max", backoff_max), retry_after_cap=_num("retry_after_cap", retry_after_cap),
+        concurrency=_int("concurrency", concurrency, 1),
+        timeout=_num("timeout", timeout, positive=True, high=MAX_SECONDS),
+        max_retries=_int("max_retries", max_retries, 0), backoff_base=_num("backoff_base", backoff_base, high=MAX_SECONDS),
+        backoff_max=_num("backoff_max", backoff_max, high=MAX_SECONDS),
+        retry_after_cap=_num("retry_after_cap", retry_after_cap, high=MAX_SECONDS),
         json_mode=json_mode, temperature=_num("temperature", temperature), max_tokens=_int("max_tokens", max_tokens, 1),
         seed=_int("seed", seed, 0), cache_path=None if cache_path in (None, "", "null") else str(cache_path),
         price_prompt_per_m=_num("price_prompt_per_m", price_prompt_per_m, allow_none=True),
