@@ -123,7 +123,8 @@ def cmd_leaderboard(args) -> int:
         print(f"{board.task}: {len(board.rows)} ranked system(s); rank 1: {', '.join(top) or 'none'}")
     sel = lb.selection
     if sel.stale:
-        print(f"{len(sel.stale)} stale run(s) (other gold version) listed, not ranked")
+        print(f"{len(sel.stale)} stale run(s) (scored against another gold: an older version or another corpus) "
+              "listed, not ranked")
     for path, why in sel.skipped:
         print(f"warning: skipped {path}: {why}", file=sys.stderr)
     return 0

@@ -85,12 +85,19 @@ def _settings(lb: dict[str, Any]) -> dict[str, str]:
     return {"boot": f"{int(sig['boot']):,}", "seed": sig["seed"], "conf": f"{100 * float(sig['conf']):g}%"}
 
 
+def _para(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=78, break_on_hyphens=False, break_long_words=False)
+
+
 def run_block(lb: dict[str, Any]) -> str:
     s = _settings(lb)
-    return (f"`python -m benchmark run` (no overrides) printed, for the gold of SHA-256 `{lb['gold_sha256'][:8]}…` "
-            "(main metric of each task; proportions in %, chrF++ on sacrebleu's 0–100 scale; "
-            f"{s['conf']} percentile-bootstrap intervals over items, {s['boot']} resamples, seed {s['seed']}):\n\n"
-            f"```\n{run_table(lb)}\n```\n")
+    intro = _para(f"`python -m benchmark run` (no overrides) printed, for the gold of SHA-256 "
+                  f"`{lb['gold_sha256'][:8]}…` (main metric of each task; proportions in %, chrF++ on sacrebleu's "
+                  f"0–100 scale; {s['conf']} percentile-bootstrap intervals over items, {s['boot']} resamples, "
+                  f"seed {s['seed']}):")
+    return f"{intro}\n\n```\n{run_table(lb)}\n```\n"
 
 
 def _vs_best(row: dict[str, Any]) -> str:
@@ -112,10 +119,11 @@ def leaderboard_block(lb: dict[str, Any]) -> str:
         for row in task["rows"]:
             lines.append(f"| {task['task']} | {row['rank'] if row['rank'] is not None else '–'} | {row['system']} | "
                          f"{value_text(row['main'])} | {ci_text(row['main'])} | {_vs_best(row)} |")
-    return (f"Current leaderboard ([`results/published/leaderboard.md`](results/published/leaderboard.md), gold "
-            f"`{lb['gold_sha256'][:8]}…`; paired bootstrap with {sig['n_resamples']:,} resamples and approximate "
-            f"randomization with {sig['ar_trials']:,} trials, seed {sig['seed']}; * marks p < {sig['alpha']:g}), "
-            "main metrics:\n\n" + "\n".join(lines) + "\n")
+    intro = _para(f"Current leaderboard ([`results/published/leaderboard.md`](results/published/leaderboard.md), "
+                  f"gold `{lb['gold_sha256'][:8]}…`; paired bootstrap with {sig['n_resamples']:,} resamples and "
+                  f"approximate randomization with {sig['ar_trials']:,} trials, seed {sig['seed']}; * marks "
+                  f"p < {sig['alpha']:g}), main metrics:")
+    return f"{intro}\n\n" + "\n".join(lines) + "\n"
 
 
 def blocks(lb: dict[str, Any]) -> dict[str, str]:
