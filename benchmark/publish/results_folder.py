@@ -107,8 +107,9 @@ splits one into a dict.
 def scale_section(rows: list[dict[str, Any]]) -> str:
     """The card's table of which metric is on which scale, from the published rows themselves."""
     by_scale: dict[str, set[str]] = {}
-    for row in rows:
-        by_scale.setdefault(row["scale"], set()).add(row["metric"])
+    for row in rows:  # a family's variants (`quote_content_f1.strict.char`, …) share their scale
+        name = row["metric"]
+        by_scale.setdefault(row["scale"], set()).add(name.split(".")[0] + ".*" if "." in name else name)
     meaning = {PROPORTION: "a proportion in [0, 1] (F1, accuracy, F_avg, agreement rates); the leaderboard "
                            "and model cards show it ×100 as a percentage",
                POINTS: "sacrebleu's own 0–100 points (chrF, chrF++, BLEU, TER and their quote-content "
@@ -116,7 +117,8 @@ def scale_section(rows: list[dict[str, Any]]) -> str:
     lines = [f"| `{scale}` | {meaning[scale]} | {', '.join(f'`{m}`' for m in sorted(names))} |"
              for scale, names in sorted(by_scale.items()) if scale in meaning]
     return ("## Scale of each metric\nValues are stored exactly as the runs' `metrics.json` wrote them, so "
-            "two scales coexist; the `scale` column names the one of each row.\n\n"
+            "two scales coexist; the `scale` column names the one of each row. `name.*` stands for every "
+            "variant of a metric (scheme, level, quote type).\n\n"
             "| scale | meaning | metrics |\n|---|---|---|\n" + "\n".join(lines) + "\n")
 
 
