@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--seed", type=int, default=12345)
             sp.add_argument("--data-dir", default=None,
                             help="gold data folder the runs were made on (default: the one their config.yaml "
-                                 "records, else the packaged data/); runs of other corpora are refused")
+                                 "records, else the packaged data/; runs naming several folders are refused "
+                                 "unless this chooses one)")
         elif name == "publish":
             sp.add_argument("overrides", nargs=argparse.REMAINDER, help="hub.repo_id=… hub.results_repo_id=… hub.dry_run=…")
     return p
