@@ -40,6 +40,8 @@ from benchmark.gold.schema import Corpus
 
 SHOWN_RUNS = 2
 """Runs named per corpus in a refusal; the rest are counted."""
+MAX_CONFIG_BYTES = 1_000_000
+"""A run's ``config.yaml`` is a few kB; a larger one is not read."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,12 @@ def recorded_data_dir(run_dir: Path) -> tuple[bool, str | None]:
     """``(known, paths.data_dir)`` from the run's ``config.yaml``; ``(False, None)`` when it says nothing."""
     import yaml
 
+    path = Path(run_dir) / "config.yaml"
     try:
-        config = yaml.safe_load((Path(run_dir) / "config.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        if path.stat().st_size > MAX_CONFIG_BYTES:  # not what the harness writes: say nothing
+            return False, None
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError):
         return False, None
     paths = config.get("paths") if isinstance(config, dict) else None
     if not isinstance(paths, dict) or "data_dir" not in paths:
