@@ -126,14 +126,10 @@ def _sizes() -> tuple[list[str], list[str]]:
     return long_modules, long_functions
 
 
-# Long functions still being split while the layout lands; this set only shrinks.
-PENDING = {"dataset_card", "results_card"}
-
-
 def test_modules_and_functions_stay_small():
     long_modules, long_functions = _sizes()
     assert long_modules == []
-    assert [f for f in long_functions if f.split()[1].rstrip(":") not in PENDING] == []
+    assert long_functions == []
 
 
 def test_function_length_counts_the_body_without_the_docstring():

@@ -53,7 +53,13 @@ def test_rows_keep_offsets_and_text(exported):
     quotes = load_dataset(str(exported), "quotes", split="test")
     for row, q in zip(quotes, doc.quotes):
         assert row["quote_id"] == q.id
-        assert [doc.text[s:e] for s, e in zip(row["content_starts"], row["content_ends"])] == row["content_texts"]
+        # A span is a struct {start, end, text}; a quote's content is a list of them.
+        assert [doc.text[c["start"]:c["end"]] for c in row["content"]] == [c["text"] for c in row["content"]]
+        assert [(c["start"], c["end"]) for c in row["content"]] == [(c.start, c.end) for c in q.content]
+        assert row["cue"] == {"start": q.cue.start, "end": q.cue.end, "text": q.cue.text}
+        assert row["source"] == (None if q.source is None else
+                                 {"start": q.source.start, "end": q.source.end, "text": q.source.text})
+        assert quotes.features["type"].int2str(row["type"]) == q.type  # a class label
         assert row["speaker_id"] == q.speaker
     mentions = load_dataset(str(exported), "mentions", split="test")
     assert all(doc.text[r["start"]:r["end"]] == r["text"] for r in mentions)
@@ -191,3 +197,60 @@ def test_reexport_through_the_cli(exported, capsys):
     assert main(["export", "--out", str(exported)]) == 0
     assert (exported / "data" / "quotes" / "test.parquet").read_bytes() == before
     assert f"wrote {exported}" in capsys.readouterr().out
+
+
+# --- the card's metadata and the Parquet schema load without a warning -----------------------------
+
+def test_loading_every_config_prints_no_warning(exported, tmp_path):
+    """`datasets` reads the card's dataset_info and each file's embedded schema without complaint."""
+    import logging
+    import warnings
+
+    from datasets import load_dataset
+
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger("datasets")  # the library logs "Ignoring part of dataset_info…" here
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for config in CONFIGS:
+                load_dataset(str(exported), config, split="test", cache_dir=str(tmp_path / "cache"))
+    finally:
+        logger.removeHandler(handler)
+    assert [r.getMessage() for r in records if r.levelno >= logging.WARNING] == []
+    assert [str(w.message) for w in caught] == []
+
+
+def test_card_dataset_info_and_embedded_schema_agree(exported):
+    """Spans are {start, end, text} structs, label sets are class labels, in the card and in each file."""
+    import pyarrow.parquet as pq
+    from datasets import ClassLabel, Features
+    from huggingface_hub import DatasetCard
+
+    from benchmark.gold.schema import ENTITY_TYPES, MENTION_KINDS, QUOTE_TYPES, SEGMENT_KINDS, STANCE_LABELS
+
+    info = {x["config_name"]: x for x in DatasetCard.load(exported / "README.md").data.to_dict()["dataset_info"]}
+    corpus = load_corpus()
+    for config in CONFIGS:
+        split = info[config]["splits"][0]
+        assert set(split) == {"name", "num_bytes", "num_examples"} and split["num_bytes"] > 0
+        from_card = Features._from_yaml_list(info[config]["features"])
+        from_file = Features.from_arrow_schema(pq.read_schema(exported / "data" / config / "test.parquet"))
+        assert from_card == from_file, config
+    feats = {c: Features._from_yaml_list(info[c]["features"]) for c in CONFIGS}
+    span = {"start": "int64", "end": "int64", "text": "string"}
+    assert {k: v.dtype for k, v in feats["quotes"]["content"].feature.items()} == span
+    assert {k: v.dtype for k, v in feats["quotes"]["cue"].items()} == span
+    assert {k: v.dtype for k, v in feats["stances"]["evidence"].items()} == span
+    for config, column, names in (("entities", "type", ENTITY_TYPES), ("mentions", "kind", MENTION_KINDS),
+                                  ("quotes", "type", QUOTE_TYPES), ("stances", "label", STANCE_LABELS),
+                                  ("translation", "kind", SEGMENT_KINDS)):
+        assert feats[config][column] == ClassLabel(names=list(names)), (config, column)
+    assert info["quotes"]["splits"][0]["num_examples"] == sum(len(d.quotes) for d in corpus.documents)

@@ -22,7 +22,7 @@ from benchmark.publish.parquet import CONFIGS
 from benchmark.gold.loading import load_corpus
 from benchmark.publish import load_settings
 from benchmark.publish.dataset_folder import TASK_CONFIGS
-from benchmark.publish.runs import discover_runs, split_name, unique_split_names
+from benchmark.publish.runs import candidates, read_runs, select, split_name, unique_split_names
 from benchmark.scoring.signature import metric_signature
 
 GOLD_SHA = load_corpus().sha256
@@ -33,11 +33,16 @@ RUNS = {  # system folder → (label, ranked, run folder names oldest first)
 }
 
 
+SACREBLEU = (("sacrebleu_sig", "[chrF2++|nrefs:1]"), ("scale", "0-100"))
+"""Signature fields of a sacrebleu metric, as benchmark/scoring/translation.py writes them."""
+
+
 def _metric(name: str, value: float | None, *, n: int = 12, fields=(("scheme", "strict"),)) -> dict:
     sig = metric_signature(name.split(".")[0], fields=fields, n_resamples=1000, seed=12345, confidence=0.95,
                            gold_sha256=GOLD_SHA, packages=("numpy",))
-    lo = None if value is None else max(0.0, value - 0.1)
-    hi = None if value is None else min(1.0, value + 0.1)
+    top = 100.0 if ("scale", "0-100") in fields else 1.0  # sacrebleu scores are 0-100, the rest 0-1
+    lo = None if value is None else max(0.0, value - 0.1 * top)
+    hi = None if value is None else min(top, value + 0.1 * top)
     return {"name": name, "value": value, "ci_low": lo, "ci_high": hi, "signature": sig, "n_items": n,
             "higher_is_better": True, "details": {"tp": 3, "pos": 4}}
 
@@ -56,7 +61,7 @@ def run_metrics(system: str, k: int) -> dict[str, list[dict]]:
         "stance": [_metric("stance_f_avg", v(0.3), n=20), _metric("stance_f_favor", None, n=20)],
     }
     if system != "rules":
-        tasks["translation"] = [_metric("chrf++", v(0.45), fields=(("sacrebleu", "[chrF2++|nrefs:1]"),))]
+        tasks["translation"] = [_metric("chrf++", round(100 * v(0.45), 2), fields=SACREBLEU)]
     return tasks
 
 
@@ -220,15 +225,27 @@ def test_split_names_are_unique_and_never_latest():
     assert unique_split_names(["a-b", "a_b", "a.b", "latest"]) == ["a_b", "a_b_2", "a_b_3", "latest_run"]
 
 
-def test_discover_runs_orders_by_time_and_skips_hidden_folders(tmp_path):
+def selected(results_dir: Path, *, systems=None, runs=None, gold=GOLD_SHA):
+    records, skipped = read_runs(results_dir)
+    pool = candidates(records, systems=systems, runs=runs)
+    return select(records, pool, gold_sha256=gold, explicit=runs is not None, skipped=skipped)
+
+
+def test_runs_are_read_in_time_order_and_hidden_folders_skipped(tmp_path):
     make_runs(tmp_path / "runs")
-    runs = discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA)
+    records, skipped = read_runs(tmp_path / "runs")
+    assert [r.run_id for r in records if r.system == "rules"] == [f"rules/{n}" for n in RUNS["rules"][2]]
+    assert skipped == []
+    runs = selected(tmp_path / "runs")
     assert sorted(runs.by_system) == ["my-tagger", "oracle", "rules"]
-    assert [r.run_name for r in runs.by_system["rules"]] == RUNS["rules"][2]
-    assert runs.latest("rules").started_utc == "2025-02-19T10:15:00Z"
-    assert runs.skipped == () and runs.stale() == []
+    # The leaderboard's rule: only the newest rules run is published; the older one is accounted for.
+    assert [r.run_name for r in runs.by_system["rules"]] == ["20250219T101500Z-bbbb2222"]
+    assert {t: r.started_utc for t, r in runs.latest("rules").items()} == {
+        t: "2025-02-19T10:15:00Z" for t in ("attribution", "end2end", "quotes", "speakers", "stance")}
+    assert runs.not_selected == (("rules/20250218T093000Z-aaaa1111",
+                                  "a newer run is used for each of its tasks: rules/20250219T101500Z-bbbb2222"),)
     with pytest.raises(ConfigError, match="Did you mean 'rules'"):
-        discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA, systems=("rulez",))
+        selected(tmp_path / "runs", systems=("rulez",))
 
 
 # --- the benchmark dataset folder -----------------------------------------------------------------
@@ -246,9 +263,8 @@ def test_dataset_configs_load_with_gold_row_counts(published):
         ds = load_dataset(str(published / "dataset"), config, split="test")
         assert ds.num_rows == expected[config], config
     quotes = load_dataset(str(published / "dataset"), "quotes", split="test")
-    assert quotes.features["content_starts"].feature.dtype == "int64"
+    assert quotes.features["content"].feature["start"].dtype == "int64"
     assert quotes["quote_id"] == [q.id for d in docs for q in d.quotes]
-
 
 def test_dataset_card_metadata_and_benchmark_section(published):
     from huggingface_hub import DatasetCard
@@ -286,7 +302,7 @@ def test_results_configs_and_splits_load(published):
     from datasets import load_dataset
 
     folder = published / "results"
-    runs = discover_runs(published.parent / "runs", gold_sha256=GOLD_SHA).by_system
+    runs = selected(published.parent / "runs").by_system
     for system, records in runs.items():
         for record in records:
             ds = load_dataset(str(folder), system, split=record.split)
@@ -307,6 +323,7 @@ def test_results_rows_carry_values_intervals_and_signatures(published):
     assert main["value"] == pytest.approx(0.65) and main["ci_low"] == pytest.approx(0.55)
     assert main["signature"].startswith("quote_content_f1|scheme:strict|boot:1000|conf:0.95|seed:12345|gold:")
     assert main["gold_sha256"] == GOLD_SHA and main["config_hash"] == "bbbb2222" and main["n_items"] == 12
+    assert main["scale"] == "0-1"
     assert json.loads(main["versions"])["sacrebleu"] == "2.4.3" and main["benchmark_version"] == "0.1.0"
     assert main["started_utc"] == "2025-02-19T10:15:00Z" and main["ranked"] is True
     undefined = by_key[("stance", "stance_f_favor")]
@@ -314,7 +331,8 @@ def test_results_rows_carry_values_intervals_and_signatures(published):
     assert "translation" not in {r["task"] for r in rows}  # not attempted: no rows, never zeros
     oracle = load_dataset(str(published / "results"), "oracle", split="latest")
     assert set(oracle["ranked"]) == {False}
-    assert {r["value"] for r in oracle if r["is_main"]} == {1.0}
+    # Perfect scores: 1.0 on the proportions, 100.0 on sacrebleu's chrF++ (its own scale, stated per row).
+    assert {(r["value"], r["scale"]) for r in oracle if r["is_main"]} == {(1.0, "0-1"), (100.0, "0-100")}
 
 
 def test_results_card_leaderboard_and_run_files(published):
@@ -323,17 +341,20 @@ def test_results_card_leaderboard_and_run_files(published):
     folder = published / "results"
     card = DatasetCard.load(folder / "README.md")
     data = card.data.to_dict()
-    assert data["license"] == "cc-by-4.0" and data["source_datasets"] == ["org/arabic-quotes"]
+    # The run folders quote the article: the licence is not plain CC BY (see test_licensing.py).
+    assert (data["license"], data["license_link"]) == ("other", "LICENSE.md")
+    assert (folder / "LICENSE.md").is_file() and data["source_datasets"] == ["org/arabic-quotes"]
     configs = {c["config_name"]: c["data_files"] for c in data["configs"]}
     assert set(configs) == set(RUNS)
     rules = {f["split"]: f["path"] for f in configs["rules"]}
-    assert list(rules) == ["20250218T093000Z_aaaa1111", "20250219T101500Z_bbbb2222", "latest"]
-    assert rules["latest"] == rules["20250219T101500Z_bbbb2222"]
-    for name in ("## Columns", "## Reading a signature", "`gold_sha256`", "## Leaderboard"):
+    assert rules == {"20250219T101500Z_bbbb2222": "data/rules/20250219T101500Z_bbbb2222.parquet",
+                     "latest": "data/rules/latest.parquet"}  # the older rules run was not selected
+    for name in ("## Columns", "## Reading a signature", "`gold_sha256`", "## Leaderboard", "## Scale of each metric"):
         assert name in card.text, name
     assert (folder / "leaderboard.md").read_text() == (published.parent / "leaderboard.md").read_text()
     assert (folder / "leaderboard.csv").is_file() and not (folder / "leaderboard.json").exists()
     assert (folder / "runs" / "rules" / "20250219T101500Z-bbbb2222" / "per_item.jsonl").is_file()
+    assert not (folder / "runs" / "rules" / "20250218T093000Z-aaaa1111").exists()
     assert not list(folder.rglob(".tmp-*"))
 
 
@@ -349,7 +370,11 @@ def test_eval_results_entries_follow_the_hub_format(published):
         assert e["source"]["url"] == "https://huggingface.co/datasets/org/arabic-quotes-results"
         assert e["evaluation_framework"] == "arabic-quote-benchmark"
         assert e["date"] == "2025-02-20T08:00:00Z"
+    # by hand: my-tagger's run k=0 has quotes 0.6 and stance 0.3 (proportions, ×100) and chrF++ 45.0
+    # (sacrebleu points, already 0-100: never ×100 again).
     assert by_task["quotes"]["value"] == 60.0 and by_task["stance"]["value"] == 30.0
+    assert by_task["translation"]["value"] == 45.0
+    assert by_task["translation"]["notes"] == "metric chrf++, 95% bootstrap CI 35.00-55.00"
     assert "quote_content_f1.proportional.char" in by_task["quotes"]["notes"]
     import huggingface_hub
 
@@ -398,7 +423,12 @@ def test_publish_manifest_of_a_dry_run(published):
     files = {f["path"] for f in repos["dataset"]["files"]}
     assert {"README.md", "eval.yaml", "GUIDELINES.md", "data/quotes/test.parquet"} <= files
     assert repos["results"]["n_files"] == len([p for p in (published / "results").rglob("*") if p.is_file()])
-    assert manifest["model_card"]["run_id"] == "my-tagger/20250220T080000Z-dddd4444"
+    assert set(manifest["model_card"]["runs"].values()) == {"my-tagger/20250220T080000Z-dddd4444"}
+    assert [x["run_id"] for x in manifest["selection"]["selected"]] == [
+        "my-tagger/20250220T080000Z-dddd4444", "oracle/20250218T093100Z-cccc3333", "rules/20250219T101500Z-bbbb2222"]
+    assert manifest["selection"]["not_selected"] == [
+        {"run_id": "rules/20250218T093000Z-aaaa1111",
+         "why": "a newer run is used for each of its tasks: rules/20250219T101500Z-bbbb2222"}]
     assert manifest["gold_sha256"] == GOLD_SHA
 
 
@@ -411,7 +441,11 @@ def test_dry_run_lists_files_and_never_creates_a_client(tmp_path, monkeypatch, c
     out = capsys.readouterr().out
     assert "dry run (no token found" in out and "nothing uploaded" in out
     assert "dataset -> org/q:" in out and "results -> org/q-results:" in out
-    assert "eval.yaml" in out and "data/rules/latest" not in out and "data/rules/20250219T101500Z_bbbb2222.parquet" in out
+    assert "eval.yaml" in out and "data/rules/latest.parquet" in out
+    assert "data/rules/20250219T101500Z_bbbb2222.parquet" in out and "aaaa1111" not in out
+    assert "selected 3 run(s) by the leaderboard's rule" in out
+    assert "  rules/20250219T101500Z-bbbb2222: newest run against gold" in out
+    assert "not selected: 1 run(s) (1 superseded by a newer run)" in out
 
 
 def test_without_runs_only_the_dataset_is_built(tmp_path, capsys):
@@ -505,7 +539,8 @@ def test_a_second_publish_into_the_same_out_dir_works(tmp_path):
     write_run(tmp_path / "runs", "rules", "rules", True, "20250301T120000Z-ffff6666", 2)
     assert main(publish_args(tmp_path)) == 0
     second = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
-    assert second["latest"]["rules"] == "rules/20250301T120000Z-ffff6666" != first["latest"]["rules"]
+    assert set(second["latest"]["rules"].values()) == {"rules/20250301T120000Z-ffff6666"}
+    assert set(first["latest"]["rules"].values()) == {"rules/20250219T101500Z-bbbb2222"}
     assert sorted(p.name for p in (tmp_path / "hub").iterdir()) == ["dataset", "publish_manifest.json", "results"]
 
 
@@ -532,43 +567,72 @@ def test_latest_is_the_newest_run_against_the_current_gold(tmp_path, capsys):
     make_stale(only_stale)
     assert main(publish_args(tmp_path, "hub.repo_id=org/q")) == 0
     out = capsys.readouterr().out
-    assert "note: old-sys: no run against the current gold" in out and "no `latest` split" in out
-    assert "2 run(s) against another gold version published as history splits only" in out
+    assert "not selected: 3 run(s) (2 against another gold, 1 superseded by a newer run)" in out
 
-    # The leaderboard would rank rules by its bbbb2222 run; `latest` agrees.
+    # The leaderboard ranks rules by its bbbb2222 run; that is the one run of rules published.
     chosen = {run.run_dir.name for (label, _), run in collect(tmp_path / "runs", gold_sha256=GOLD_SHA).chosen.items()
               if label == "rules"}
     assert chosen == {"20250219T101500Z-bbbb2222"}
     card = DatasetCard.load(tmp_path / "hub" / "results" / "README.md")
     configs = {c["config_name"]: {f["split"]: f["path"] for f in c["data_files"]} for c in card.data.configs}
-    assert configs["rules"]["latest"] == configs["rules"]["20250219T101500Z_bbbb2222"]
-    assert "20250305T000000Z_9999aaaa" in configs["rules"]  # history is kept
-    assert list(configs["old-sys"]) == ["20250101T000000Z_0000bbbb"]  # no latest at all
-    assert "**No `latest` split** for `old-sys`" in card.text
+    assert set(configs) == {"my-tagger", "oracle", "rules"}  # old-sys has no current run: nothing of it is uploaded
+    assert list(configs["rules"]) == ["20250219T101500Z_bbbb2222", "latest"]
     rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="latest")
     assert set(rows["run_id"]) == {"rules/20250219T101500Z-bbbb2222"} and set(rows["gold_sha256"]) == {GOLD_SHA}
-    stale_rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="20250305T000000Z_9999aaaa")
-    assert set(stale_rows["gold_sha256"]) == {"f" * 64}
+    assert not (tmp_path / "hub" / "results" / "runs" / "old-sys").exists()
     manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
-    assert manifest["latest"] == {"my-tagger": "my-tagger/20250220T080000Z-dddd4444", "old-sys": None,
-                                  "oracle": "oracle/20250218T093100Z-cccc3333",
-                                  "rules": "rules/20250219T101500Z-bbbb2222"}
-    assert manifest["stale_runs"] == ["old-sys/20250101T000000Z-0000bbbb", "rules/20250305T000000Z-9999aaaa"]
+    assert {s: set(m.values()) for s, m in manifest["latest"].items()} == {
+        "my-tagger": {"my-tagger/20250220T080000Z-dddd4444"}, "oracle": {"oracle/20250218T093100Z-cccc3333"},
+        "rules": {"rules/20250219T101500Z-bbbb2222"}}
+    why = dict((x["run_id"], x["why"]) for x in manifest["selection"]["not_selected"])
+    assert why["old-sys/20250101T000000Z-0000bbbb"] == why["rules/20250305T000000Z-9999aaaa"] == \
+        f"scored against another gold (ffffffffffff, current {GOLD_SHA[:12]})"
+
+
+def test_explicit_runs_publish_exactly_those(tmp_path, capsys):
+    make_runs(tmp_path / "runs")
+    for k in range(3):  # a seed sweep and a throwaway submission nobody asked to publish
+        write_run(tmp_path / "runs", "rules", "rules", True, f"2025030{k + 1}T000000Z-5eed000{k}", k)
+    write_run(tmp_path / "runs", "scratch", "scratch", True, "20250310T000000Z-7e577e57", 0)
+    assert main(publish_args(tmp_path, "hub.runs=[rules/20250218T093000Z-aaaa1111,oracle/20250218T093100Z-cccc3333]",
+                             "hub.include_run_files=true")) == 0
+    out = capsys.readouterr().out
+    assert "selected 2 run(s) listed in hub.runs:" in out
+    assert "not selected: 6 run(s) (6 not listed in hub.runs)" in out
+    results = tmp_path / "hub" / "results"
+    assert sorted(p.relative_to(results / "runs").as_posix() for p in (results / "runs").glob("*/*")) == [
+        "oracle/20250218T093100Z-cccc3333", "rules/20250218T093000Z-aaaa1111"]
+    assert sorted(p.relative_to(results / "data").as_posix() for p in (results / "data").rglob("*.parquet")) == [
+        "oracle/20250218T093100Z_cccc3333.parquet", "oracle/latest.parquet",
+        "rules/20250218T093000Z_aaaa1111.parquet", "rules/latest.parquet"]
+    manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
+    assert len(manifest["selection"]["not_selected"]) == 6 and manifest["selection"]["rule"] == "hub.runs"
+    # hub.systems keeps the leaderboard's rule for the named systems only (label or folder name).
+    assert main(publish_args(tmp_path, "hub.systems=[org/my-tagger]")) == 0
+    assert "selected 1 run(s) by the leaderboard's rule" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "hub" / "results" / "data").iterdir()) == ["my-tagger"]
+    assert main(publish_args(tmp_path, "hub.runs=[rules/20250218T093000Z-aaaa111]")) == 2
+    assert "Unknown run folder (<system>/<run>) 'rules/20250218T093000Z-aaaa111'. Did you mean " \
+           "'rules/20250218T093000Z-aaaa1111'?" in capsys.readouterr().err
 
 
 def test_model_card_entries_never_come_from_a_stale_run(tmp_path, capsys):
     make_runs(tmp_path / "runs")
     make_stale(write_run(tmp_path / "runs", "old-sys", "old-sys", True, "20250101T000000Z-0000bbbb", 0))
     assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/old", "hub.system=old-sys")) == 2
-    assert "old-sys has no run against the current gold" in capsys.readouterr().err
+    assert f"Unknown system with a published run against gold {GOLD_SHA[:12]} 'old-sys'" in capsys.readouterr().err
     stale = write_run(tmp_path / "runs", "rules", "rules", True, "20250305T000000Z-9999aaaa", 5)
     make_stale(stale)
     assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/r", "hub.system=rules",
                              "hub.run=20250305T000000Z-9999aaaa")) == 2
-    assert "was scored against another gold" in capsys.readouterr().err
+    assert "Unknown published run of rules '20250305T000000Z-9999aaaa'" in capsys.readouterr().err
+    assert main(publish_args(tmp_path, "hub.runs=[rules/20250305T000000Z-9999aaaa]")) == 2
+    err = capsys.readouterr().err
+    assert "rules/20250305T000000Z-9999aaaa (gold ffffffffffff): scored against another gold than the corpus " \
+           f"being published (gold {GOLD_SHA[:12]}); publish one corpus at a time" in err
     assert main(publish_args(tmp_path, "hub.repo_id=org/q", "hub.model_id=org/r", "hub.system=rules")) == 0
     manifest = json.loads((tmp_path / "hub" / "publish_manifest.json").read_text())
-    assert manifest["model_card"]["run_id"] == "rules/20250219T101500Z-bbbb2222"
+    assert set(manifest["model_card"]["runs"].values()) == {"rules/20250219T101500Z-bbbb2222"}
 
 
 def test_broken_run_folders_are_skipped_with_a_note(tmp_path, capsys):
@@ -595,7 +659,7 @@ def test_broken_run_folders_are_skipped_with_a_note(tmp_path, capsys):
     # Exactly the folders the leaderboard skips.
     assert sorted(str(p) for p, _ in collect(tmp_path / "runs", gold_sha256=GOLD_SHA).skipped) == \
            [s["path"] for s in manifest["skipped"]]
-    assert manifest["runs"]["rules"] == [f"rules/{n}" for n in RUNS["rules"][2]]
+    assert manifest["runs"]["rules"] == ["rules/20250219T101500Z-bbbb2222"]
     rows = load_dataset(str(tmp_path / "hub" / "results"), "rules", split="latest")
     assert set(rows["run_id"]) == {"rules/20250219T101500Z-bbbb2222"}
 
@@ -606,7 +670,7 @@ def test_a_run_missing_what_the_results_rows_need_is_skipped(tmp_path):
     doc = json.loads((d / "metrics.json").read_text())
     del doc["tasks"]["stance"][0]["signature"]
     (d / "metrics.json").write_text(json.dumps(doc), encoding="utf-8")
-    runs = discover_runs(tmp_path / "runs", gold_sha256=GOLD_SHA)
+    runs = selected(tmp_path / "runs")
     assert [(p, why) for p, why in runs.skipped] == [
         (d, f"{d / 'metrics.json'}: tasks.stance[0]: missing key 'signature'")]
-    assert runs.latest("rules").run_name == "20250219T101500Z-bbbb2222"
+    assert {r.run_name for r in runs.latest("rules").values()} == {"20250219T101500Z-bbbb2222"}

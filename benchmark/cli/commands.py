@@ -145,12 +145,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from benchmark.publish.dataset_card import dataset_card
     from benchmark.publish.export import build_dataset_folder
     from benchmark.publish.guard import check_export_out
+    from benchmark.publish.parquet import layer_datasets
 
     check_export_out(Path(args.out))  # refuse a foreign --out before the (slower) gold load
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     corpus = load_corpus(data_dir)
-    card = dataset_card(corpus, data_dir=data_dir)
-    counts = build_dataset_folder(corpus, Path(args.out), card=card)
+    tables = layer_datasets(corpus)
+    card = dataset_card(corpus, data_dir=data_dir, tables=tables)
+    counts = build_dataset_folder(corpus, Path(args.out), card=card, data_dir=data_dir, tables=tables)
     for name, n in counts.items():
         print(f"{name:<12} {n:>5} rows")
     print(f"wrote {args.out}")

@@ -69,9 +69,14 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--json", action="store_true", help="print JSON instead of a table")
         elif name == "leaderboard":
             sp.add_argument("--runs", default="results/runs", help="folder of run folders")
-            sp.add_argument("--out", default="results", help="where leaderboard.{md,csv,json,html} go")
+            sp.add_argument("--out", default="results",
+                            help="where leaderboard.{md,csv,json,html} go (git-ignored under results/)")
             sp.add_argument("--n-resamples", type=int, default=1000)
             sp.add_argument("--seed", type=int, default=12345)
+            sp.add_argument("--data-dir", default=None,
+                            help="gold data folder the runs were made on (default: the one their config.yaml "
+                                 "records, else the packaged data/; runs naming several folders are refused "
+                                 "unless this chooses one)")
         elif name == "inputs":
             sp.add_argument("--task", action="append", default=None, metavar="TASK",
                             help="task(s) whose inputs to write (repeat or comma-separate; default: all tasks)")

@@ -2,8 +2,10 @@
 
 Stages, each in its own module:
 
+* :mod:`.corpus` decides which corpus the runs are ranked against
+  (``--data-dir``, else the one the runs recorded; several are refused);
 * :mod:`.collect` finds run folders, reads them and keeps, per (system,
-  task), the newest run against the current gold; other runs are *stale*;
+  task), the newest run against that corpus's current gold; other runs are *stale*;
 * :mod:`.rank` ranks each task's systems with paired significance tests
   against the best and forms rank groups (the exact rule is there);
 * :mod:`.render`, :mod:`.html` and :mod:`.chart` write
@@ -101,11 +103,19 @@ def write_leaderboard(lb: Leaderboard, *, out_dir: Path | str) -> list[Path]:
 
 
 def cmd_leaderboard(args) -> int:
-    """CLI entry: ``--runs``, ``--out``, ``--n-resamples``, ``--seed`` (optional ``--data-dir``)."""
-    from benchmark.gold.loading import load_corpus
+    """CLI entry: ``--runs``, ``--out``, ``--n-resamples``, ``--seed``, ``--data-dir``.
 
-    corpus = load_corpus(getattr(args, "data_dir", None))
-    lb = build_leaderboard(args.runs, gold_sha256=corpus.sha256, n_resamples=args.n_resamples, seed=args.seed)
+    The gold to rank against is that of ``--data-dir`` when given, else of the
+    corpus the runs recorded in their ``config.yaml`` (:mod:`.corpus`); runs
+    made on different corpora are refused rather than mixed.
+    """
+    from benchmark.leaderboard.collect import find_run_dirs
+    from benchmark.leaderboard.corpus import choose_corpus
+
+    runs_dir = Path(args.runs)
+    choice = choose_corpus(find_run_dirs(runs_dir), data_dir=getattr(args, "data_dir", None), root=runs_dir)
+    lb = build_leaderboard(runs_dir, gold_sha256=choice.corpus.sha256, n_resamples=args.n_resamples, seed=args.seed)
+    print(f"corpus: {choice.how}; gold {choice.corpus.sha256[:12]}")
     for path in write_leaderboard(lb, out_dir=args.out):
         print(f"wrote {path}")
     for board in lb.boards:
@@ -113,7 +123,8 @@ def cmd_leaderboard(args) -> int:
         print(f"{board.task}: {len(board.rows)} ranked system(s); rank 1: {', '.join(top) or 'none'}")
     sel = lb.selection
     if sel.stale:
-        print(f"{len(sel.stale)} stale run(s) (other gold version) listed, not ranked")
+        print(f"{len(sel.stale)} stale run(s) (scored against another gold: an older version or another corpus) "
+              "listed, not ranked")
     for path, why in sel.skipped:
         print(f"warning: skipped {path}: {why}", file=sys.stderr)
     return 0

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from benchmark.harness.rundir import canonical_json
-from benchmark.report.fmt import ci_text, on_100_scale, value_text
+from benchmark.report.fmt import ci_text, value_text
+from benchmark.scoring.scale import to_100
 from benchmark.leaderboard.collect import Run, Selection
 from benchmark.leaderboard.rank import ALPHA, Row, TaskBoard
 
@@ -62,10 +63,8 @@ def method_text(lb: Leaderboard) -> str:
 
 def signed(value: float | None, metric: Mapping[str, Any]) -> str:
     """A difference on the metric's display scale, with its sign."""
-    if value is None:
-        return "n/a"
-    v = value if on_100_scale(metric) else 100 * value
-    return f"{v:+.1f}"
+    v = to_100(value, metric)
+    return "n/a" if v is None else f"{v:+.1f}"
 
 
 def p_text(p: float | None, *, mark: bool = True) -> str:

@@ -40,8 +40,8 @@ class BuiltFolders:
     """Gold config → rows."""
     results_rows: dict[str, dict[str, int]]
     """System → split → rows (empty when there are no runs)."""
-    model_card_run: RunRecord | None
-    """The run whose results the model card entries report."""
+    model_card_runs: dict[str, RunRecord]
+    """Task → the run whose main metric the model card entry reports (empty: no model card)."""
 
     def folder(self, name: str) -> Path:
         return self.out_dir / name
@@ -50,21 +50,22 @@ class BuiltFolders:
         return self.folder(name).is_dir()
 
 
-def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
-                      pretty_name: str, evaluation_framework: str, dataset_repo_id: str | None,
-                      results_repo_id: str | None, results_license: str, leaderboard_dir: Path | None,
-                      include_run_files: bool, model: dict[str, Any] | None = None) -> BuiltFolders:
+def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path, pretty_name: str,
+                      evaluation_framework: str, dataset_repo_id: str | None, results_repo_id: str | None,
+                      leaderboard_dir: Path | None, include_run_files: bool, data_dir: Path | None = None,
+                      tables: dict[str, Any] | None = None, model: dict[str, Any] | None = None) -> BuiltFolders:
     """Write ``dataset/``, ``results/`` (when there are runs) and ``model_card/`` (when asked).
 
     ``model`` holds the keyword arguments of
-    :func:`~benchmark.publish.model_card.write_model_card_files` plus ``run``.
-    Folders from an earlier publish that this one does not build are removed,
-    so ``<out_dir>`` always shows exactly one publish.  A foreign ``<out_dir>``
-    raises :class:`~benchmark.errors.InputError` before anything is written.
+    :func:`~benchmark.publish.model_card.write_model_card_files` plus
+    ``results`` (task → run).  Folders from an earlier publish that this one
+    does not build are removed, so ``<out_dir>`` always shows exactly one
+    publish.  A foreign ``<out_dir>`` raises
+    :class:`~benchmark.errors.InputError` before anything is written.
     """
+    from benchmark.publish import results_folder
     from benchmark.publish.dataset_folder import write_dataset_folder
     from benchmark.publish.model_card import write_model_card_files
-    from benchmark.publish.results_folder import write_results_folder
 
     out_dir = Path(out_dir)
     check_publish_out_dir(out_dir)
@@ -73,18 +74,18 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
     try:
         dataset_rows = write_dataset_folder(corpus, stage / "dataset", card=card, name=pretty_name,
                                             evaluation_framework=evaluation_framework,
-                                            results_repo_id=results_repo_id)
+                                            results_repo_id=results_repo_id, data_dir=data_dir, tables=tables)
         results_rows: dict[str, dict[str, int]] = {}
         if runs:
             (stage / "results").mkdir()
-            results_rows = write_results_folder(
-                runs, stage / "results", license_id=results_license, pretty_name=f"{pretty_name}: results",
+            results_rows = results_folder.write_results_folder(
+                runs, stage / "results", corpus=corpus, pretty_name=f"{pretty_name}: results",
                 dataset_repo_id=dataset_repo_id, leaderboard_dir=leaderboard_dir, include_run_files=include_run_files)
-        run = None
+        chosen: dict[str, RunRecord] = {}
         if model is not None:
             model = dict(model)
-            run = model.pop("run")
-            write_model_card_files(run, stage / "model_card", **model)
+            chosen = model.pop("results")
+            write_model_card_files(chosen, stage / "model_card", **model)
         # Nothing leaves with a credential in it, run folders written by older versions included.
         redacted = redact_tree(stage)
         if redacted:
@@ -96,7 +97,8 @@ def build_hub_folders(*, corpus: Corpus, card: str, runs: RunSet, out_dir: Path,
         replace_folders({out_dir / name: (stage / name if (stage / name).exists() else None) for name in FOLDERS})
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return BuiltFolders(out_dir=out_dir, dataset_rows=dataset_rows, results_rows=results_rows, model_card_run=run)
+    return BuiltFolders(out_dir=out_dir, dataset_rows=dataset_rows, results_rows=results_rows,
+                        model_card_runs=chosen)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -56,11 +56,12 @@ class PublishSettings:
     private: bool
     out_dir: str
     leaderboard_dir: str
+    runs: tuple[str, ...] | None
+    """Run folders (``<system>/<run>``) to publish, exactly these; ``None``: the leaderboard's rule."""
     systems: tuple[str, ...] | None
-    """System folders to publish; ``None`` means all."""
+    """Systems (folder names or labels) the leaderboard's rule picks runs of; ``None`` means all."""
     include_run_files: bool
     evaluation_framework: str
-    results_license: str
     model_id: str | None
     system: str | None
     run: str | None
@@ -68,12 +69,13 @@ class PublishSettings:
     results_dir: str
     """``paths.results_dir``: where run folders are (``<results_dir>/<system>/<run>/``)."""
     data_dir: str | None
-    """``paths.data_dir``: the gold data folder (``None``: the repository's ``data/``)."""
+    """``paths.data_dir``: the gold the runs were made on (``None``: the folder the runs recorded, else ``data/``)."""
 
     def resolved(self) -> dict[str, Any]:
         """The settings as plain JSON-ready data (recorded in the publish manifest)."""
         out = asdict(self)
         out["systems"] = None if self.systems is None else list(self.systems)
+        out["runs"] = None if self.runs is None else list(self.runs)
         return out
 
 
@@ -162,14 +164,21 @@ def _repo_id(raw: dict, key: str) -> str | None:
     return value
 
 
+def _names(raw: dict, key: str) -> tuple[str, ...] | None:
+    values = raw["hub"][key]
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) and v for v in values):
+        raise ConfigError(f"expected a non-empty list of names or null, got {values!r}", field=f"hub.{key}")
+    return tuple(values)
+
+
 def _to_settings(raw: dict[str, Any]) -> PublishSettings:
-    systems = raw["hub"]["systems"]
-    if systems is not None:
-        if isinstance(systems, str):
-            systems = [systems]
-        if not isinstance(systems, list) or not all(isinstance(s, str) and s for s in systems):
-            raise ConfigError(f"expected a list of system names or null, got {systems!r}", field="hub.systems")
-        systems = tuple(systems)
+    systems, runs = _names(raw, "systems"), _names(raw, "runs")
+    if systems is not None and runs is not None:
+        raise ConfigError("give hub.runs (run folders) or hub.systems (systems), not both", field="hub.runs")
     mim = _str(raw, "hub", "model_index_metrics")
     if mim not in MODEL_INDEX_METRICS:
         raise ConfigError(unknown_name_message("model_index_metrics value", mim, MODEL_INDEX_METRICS),
@@ -181,10 +190,10 @@ def _to_settings(raw: dict[str, Any]) -> PublishSettings:
         private=bool(_bool(raw, "hub", "private")),
         out_dir=_str(raw, "hub", "out_dir"),
         leaderboard_dir=_str(raw, "hub", "leaderboard_dir"),
+        runs=runs,
         systems=systems,
         include_run_files=bool(_bool(raw, "hub", "include_run_files")),
         evaluation_framework=_str(raw, "hub", "evaluation_framework"),
-        results_license=_str(raw, "hub", "results_license"),
         model_id=_repo_id(raw, "model_id"),
         system=_opt_str(raw, "hub", "system"),
         run=_opt_str(raw, "hub", "run"),

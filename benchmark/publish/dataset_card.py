@@ -1,17 +1,25 @@
 """The dataset card (``README.md`` with YAML metadata) and datasheet.
 
-Every number in the card is computed here from the gold and the two raw
-annotation passes; nothing is typed in by hand.
+The metadata is built with ``huggingface_hub``'s :class:`DatasetCardData`;
+its ``dataset_info`` (features, split sizes in rows and bytes) and
+``configs`` are written by ``datasets``' own ``DatasetInfosDict`` and
+``MetadataConfigs`` from the very tables that are exported, so
+``load_dataset(folder, config)`` reads them back without a warning.  Every
+number in the card is computed here from the gold and the two raw annotation
+passes; nothing is typed in by hand.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from benchmark.gold.schema import Corpus, QUOTE_TYPES, STANCE_LABELS
+from benchmark.publish.licensing import card_license
+
+PRETTY_NAME = "Arabic Quote Attribution (Riyadh talks, 2025)"
+DEFAULT_CONFIG = "quotes"
 
 
 def corpus_counts(corpus: Corpus) -> dict[str, object]:
@@ -36,38 +44,39 @@ def corpus_counts(corpus: Corpus) -> dict[str, object]:
     }
 
 
-def card_metadata(corpus: Corpus) -> dict[str, object]:
-    from benchmark.publish.parquet import CONFIGS, SPLIT, arrow_schemas, features_yaml, layer_rows
+def card_data(tables: dict[str, Any]):
+    """The card's :class:`~huggingface_hub.DatasetCardData`, with ``dataset_info`` and ``configs``.
 
-    rows = layer_rows(corpus)
-    schemas = arrow_schemas()
-    return {
-        "pretty_name": "Arabic Quote Attribution (Riyadh talks, 2025)",
-        "language": ["ar", "en"],
-        "license": "other",
-        "license_name": "annotations-cc-by-4.0-text-press-release",
-        "license_details": "Annotations and English translations: CC BY 4.0. Article text: a press release "
-                           "distributed by SeaPRwire for republication; rights remain with its content provider.",
+    ``tables`` are the exported :func:`~benchmark.publish.parquet.layer_datasets`.
+    """
+    from datasets import DatasetInfo
+    from datasets.info import DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from datasets.utils.metadata import MetadataConfigs
+    from huggingface_hub import DatasetCardData
+
+    from benchmark.publish.parquet import CONFIGS, SPLIT
+
+    data = DatasetCardData(
+        pretty_name=PRETTY_NAME, language=["ar", "en"], **card_license(holds_article_text=True),
         # The passes were made by language-model annotation sessions (see the datasheet).
-        "annotations_creators": ["machine-generated"],
-        "language_creators": ["found"],
-        "multilinguality": ["translation"],
-        "source_datasets": ["original"],
-        "size_categories": ["n<1K"],
-        "task_categories": ["token-classification", "text-classification", "translation"],
-        "task_ids": ["named-entity-recognition", "sentiment-classification"],
-        "tags": ["quote-attribution", "stance-detection", "arabic", "news", "benchmark"],
-        "configs": [
-            {"config_name": name, "data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}.parquet"}],
-             **({"default": True} if name == "quotes" else {})}
-            for name in CONFIGS
-        ],
-        "dataset_info": [
-            {"config_name": name, "features": features_yaml(schemas[name]),
-             "splits": [{"name": SPLIT, "num_examples": len(rows[name])}]}
-            for name in CONFIGS
-        ],
-    }
+        annotations_creators=["machine-generated"], language_creators=["found"],
+        multilinguality=["translation"], source_datasets=["original"], size_categories=["n<1K"],
+        task_categories=["token-classification", "text-classification", "translation"],
+        task_ids=["named-entity-recognition", "sentiment-classification"],
+        tags=["quote-attribution", "stance-detection", "arabic", "news", "benchmark"],
+    )
+    infos = {}
+    for name in CONFIGS:
+        table = tables[name]
+        splits = SplitDict()
+        splits.add(SplitInfo(name=SPLIT, num_bytes=table.data.nbytes, num_examples=table.num_rows))
+        infos[name] = DatasetInfo(features=table.features, splits=splits, dataset_size=table.data.nbytes)
+    DatasetInfosDict(infos).to_dataset_card_data(data)
+    MetadataConfigs({name: {"data_files": [{"split": SPLIT, "path": f"data/{name}/{SPLIT}.parquet"}],
+                            **({"default": True} if name == DEFAULT_CONFIG else {})}
+                     for name in CONFIGS}).to_dataset_card_data(data)
+    return data
 
 
 def _agreement_section(data_dir: Path) -> str:
@@ -82,16 +91,9 @@ def _agreement_section(data_dir: Path) -> str:
     return agreement_table(agr)
 
 
-def dataset_card(corpus: Corpus, *, data_dir: Path) -> str:
-    """The full ``README.md`` text of the dataset repo."""
-    meta = card_metadata(corpus)
-    c = corpus_counts(corpus)
-    sources = "\n".join(_source_line(d) for d in corpus.documents)
-    n_docs = len(corpus.documents)
-    n_chars = sum(len(d.text) for d in corpus.documents)
-    qt = c["quotes_by_type"]
-    sl = c["stances_by_label"]
-    body = """# Arabic Quote Attribution: Riyadh talks (February 2025)
+def _intro(tables: dict[str, Any]) -> str:
+    rows = "\n".join(f"| `{name}` | {_ROW_UNIT[name]} | {table.num_rows} |" for name, table in tables.items())
+    return f"""# Arabic Quote Attribution: Riyadh talks (February 2025)
 
 Gold, standoff annotation of a real Arabic news article for **quote attribution**
 (who said what, with source, cue and content spans), **speaker mentions**,
@@ -100,26 +102,40 @@ translations** of every segment and quote. It is the evaluation set of the
 `benchmark` harness (extraction systems and Arabic→English MT).
 
 All spans are half-open `[start, end)` Python string (code point) offsets into
-the exact article text (`documents.text`); the text is never normalised.
+the exact article text (`documents.text`); the text is never normalised. A
+span is a struct `{{start, end, text}}`; a quote's `content` is a list of them
+(discontinuous quotes have several); an absent cue, source or evidence is
+`null`. Label columns (`type`, `kind`, `label`) are class labels: the rows hold
+the index, `ds.features["label"].int2str(i)` gives the name.
 
 ## Configs (split `test`)
 | config | one row per | rows |
 |---|---|---|
-""" + "\n".join(f"| `{x['config_name']}` | {_ROW_UNIT[x['config_name']]} | {x['splits'][0]['num_examples']} |" for x in meta["dataset_info"]) + f"""
+{rows}
 
 ```python
 from datasets import load_dataset
 quotes = load_dataset("<repo or folder>", "quotes", split="test")
 ```
+"""
 
+
+def _counts(c: dict[str, Any]) -> str:
+    qt, sl = c["quotes_by_type"], c["stances_by_label"]
+    kinds = ", ".join(f"{k} {v}" for k, v in c["segments_by_kind"].items())
+    return f"""
 ## Counts
-- documents: {c['documents']}; segments: {c['segments']} ({', '.join(f'{k} {v}' for k, v in c['segments_by_kind'].items())})
+- documents: {c['documents']}; segments: {c['segments']} ({kinds})
 - entities: {c['entities']} ({c['speaker_entities']} of them speak); mentions: {c['mentions']}
 - quotes: {c['quotes']} — direct {qt['direct']}, indirect {qt['indirect']}, mixed {qt['mixed']};
   implicit speaker (pro-drop, no source span) {c['implicit_speaker_quotes']}; nested {c['nested_quotes']};
   discontinuous content {c['discontinuous_quotes']}
 - stances: {c['stances']} — FAVOR {sl['FAVOR']}, AGAINST {sl['AGAINST']}, NONE {sl['NONE']}; over {c['targets']} targets
+"""
 
+
+def _agreement(data_dir: Path) -> str:
+    return f"""
 ## Inter-annotator agreement
 Two annotators worked independently from the guidelines and the text (raw
 passes `data/passes/annotator_a` and `annotator_b` in the source repository),
@@ -129,7 +145,14 @@ reference; F1 is symmetric). Kappa is scikit-learn's `cohen_kappa_score` on
 quotes matched across passes (type) and on (matched quote, target) pairs
 annotated by both (stance).
 
-{_agreement_section(data_dir)}
+{_agreement_section(data_dir)}"""
+
+
+def _datasheet(corpus: Corpus, c: dict[str, Any]) -> str:
+    sources = "\n".join(_source_line(d) for d in corpus.documents)
+    n_docs = len(corpus.documents)
+    n_chars = sum(len(d.text) for d in corpus.documents)
+    return f"""
 ## Datasheet
 - **Sources.** Gold version (checksum over gold files, texts and targets) `{corpus.sha256}`.
 {sources}
@@ -152,12 +175,23 @@ annotated by both (stance).
   English original (Latin-script names such as «Kirill Dmitriev» are left untranslated); spans
   follow one set of guidelines (complementizers and quotation marks outside the content), and scores
   of systems trained on other conventions should be read with partial and proportional schemes.
-- **License situation.** The article text is a press release distributed by SeaPRwire for
-  republication, with the disclaimer that SeaPRwire gives no warranties about it; the rights remain
-  with its content provider. The annotations and English translations are released under CC BY 4.0.
-  Redistribution of the text should follow the distributor's terms.
+- **Licence.** Two regimes, spelled out in `LICENSE.md`: the annotations, the English reference
+  translations (as far as they are our work), the guidelines and this card are CC BY 4.0; the
+  article text is not ours and not under CC BY 4.0. It is a press release distributed for
+  republication (its own disclaimer says it comes from a third-party content provider and that the
+  distributor gives no warranties); the rights remain with its content provider. `LICENSE.md`
+  lists every file and column that holds article text.
 """
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+
+
+def dataset_card(corpus: Corpus, *, data_dir: Path, tables: dict[str, Any] | None = None) -> str:
+    """The full ``README.md`` text of the dataset repo (``tables`` as exported, built when ``None``)."""
+    from benchmark.publish.parquet import layer_datasets
+
+    tables = tables if tables is not None else layer_datasets(corpus)
+    c = corpus_counts(corpus)
+    body = _intro(tables) + _counts(c) + _agreement(data_dir) + _datasheet(corpus, c)
+    return f"---\n{card_data(tables).to_yaml()}\n---\n\n{body}"
 
 
 def _source_line(doc) -> str:

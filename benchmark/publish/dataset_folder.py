@@ -41,8 +41,9 @@ DESCRIPTION = (
     "towards concrete targets (FAVOR/AGAINST/NONE) and Arabic-to-English translation. Tasks: speakers "
     "(speaker-entity mentions), quotes (quote content spans), attribution (speaker of each gold quote), "
     "end2end (quote and speaker together), stance, translation. Each task's score is its main metric "
-    "as the harness reports it, shown as a percentage (0-100, higher is better); the results dataset "
-    "lists every metric with bootstrap confidence intervals and signatures."
+    "on a 0-100 scale, higher is better: proportions (F1, accuracy, F_avg) as percentages, chrF++ in "
+    "sacrebleu's own 0-100 points; the results dataset lists every metric with its scale, bootstrap "
+    "confidence intervals and signatures."
 )
 
 
@@ -79,11 +80,12 @@ report scores in `.eval_results/*.yaml` with `task_id` set to one of:
 
 
 def write_dataset_folder(corpus: Corpus, out: Path, *, card: str, name: str, evaluation_framework: str,
-                         results_repo_id: str | None) -> dict[str, int]:
+                         results_repo_id: str | None, data_dir: Path | None = None,
+                         tables: dict[str, Any] | None = None) -> dict[str, int]:
     """The exported gold (:func:`~benchmark.publish.export.build_dataset_folder`) plus ``eval.yaml``."""
     card = card.rstrip("\n") + "\n" + benchmark_section(evaluation_framework=evaluation_framework,
                                                         results_repo_id=results_repo_id)
-    counts = build_dataset_folder(corpus, Path(out), card=card)
+    counts = build_dataset_folder(corpus, Path(out), card=card, data_dir=data_dir, tables=tables)
     doc = eval_yaml(name=name, evaluation_framework=evaluation_framework, results_repo_id=results_repo_id)
     (Path(out) / "eval.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100),
                                          encoding="utf-8")

@@ -89,12 +89,12 @@ def foreign_entries(folder: Path, layout: Layout, *, _prefix: str = "") -> list[
 
 
 DATASET = Layout(
-    files=("README.md", "GUIDELINES.md", "ADJUDICATION.md", "eval.yaml"),
+    files=("README.md", "LICENSE.md", "GUIDELINES.md", "ADJUDICATION.md", "eval.yaml"),
     dirs={"data": Layout(dirs={c: Layout(files=(f"{SPLIT}.parquet",)) for c in CONFIGS})},
 )
 """An ``export`` folder, and publish's ``dataset/`` (which adds ``eval.yaml``)."""
 RESULTS = Layout(
-    files=("README.md", *LEADERBOARD_FILES),
+    files=("README.md", "LICENSE.md", *LEADERBOARD_FILES),
     dirs={"data": Layout(dirs={"*": Layout(files=("*.parquet",))}),
           "runs": Layout(dirs={"*": Layout(dirs={"*": Layout(required=("metrics.json",), opaque=True)})})},
 )

@@ -13,9 +13,12 @@ Two formats, both built as plain data (no network):
   dataset, metrics}]}]}``), with the model ``name`` that
   ``huggingface_hub``'s parser requires.
 
-Values are the run's metric values ×100 (percentages, as ``eval.yaml``
-describes), rounded to 2 decimals; undefined (``null``) metrics are left out
-because both formats require a value.
+Values are each task's main metric on the 0–100 scale that ``eval.yaml``
+describes, decided by :func:`benchmark.scoring.scale.to_100` like every
+other writer: proportions ×100 (percentages), sacrebleu's chrF++ as it is
+(already 0–100); rounded to 2 decimals.  Undefined (``null``) metrics are
+left out because both formats require a value.  Each task's entry comes from
+the run the leaderboard ranks for it (``results``: task → run).
 
 Examples
 --------
@@ -23,10 +26,13 @@ Examples
 >>> from .runs import RunRecord
 >>> run = RunRecord("m", "m", "20250218T093000Z-ab12cd34", "s", Path("."), {"scoring": {"confidence": 0.95},
 ...     "tasks": {"stance": [{"name": "f_avg", "value": 0.4567, "ci_low": 0.3, "ci_high": 0.6,
-...                           "signature": "f_avg|boot:1000", "n_items": 8}]}}, {})
->>> entry = eval_results_entries(run, dataset_id="org/quotes", evaluation_framework="h")[0]
->>> entry["dataset"], entry["value"], entry["date"]
-({'id': 'org/quotes', 'task_id': 'stance'}, 45.67, '2025-02-18T09:30:00Z')
+...                           "signature": "f_avg|boot:1000", "n_items": 8}],
+...               "translation": [{"name": "chrf++", "value": 1.9504, "ci_low": 0.99, "ci_high": 3.43,
+...                                "signature": "chrf++|scale:0-100", "n_items": 47}]}}, {})
+>>> entries = eval_results_entries({"stance": run, "translation": run}, dataset_id="org/quotes",
+...                                evaluation_framework="h")
+>>> [(e["dataset"]["task_id"], e["value"]) for e in entries], entries[0]["date"]
+([('stance', 45.67), ('translation', 1.95)], '2025-02-18T09:30:00Z')
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ import yaml
 
 from benchmark.publish.dataset_folder import TASK_CONFIGS
 from benchmark.publish.runs import RunRecord
+from benchmark.scoring.scale import to_100
 
 HUB_TASK_TYPES: dict[str, str] = {
     "speakers": "token-classification",
@@ -51,18 +58,19 @@ HUB_TASK_TYPES: dict[str, str] = {
 SPLIT = "test"
 
 
-def percent(value: float | None) -> float | None:
-    """A 0–1 value as a percentage rounded to 2 decimals.
+def display_value(value: float | None, metric: dict[str, Any]) -> float | None:
+    """``value`` of ``metric`` on the 0–100 scale, rounded to 2 decimals (``None`` stays ``None``).
 
-    >>> percent(0.12345), percent(None)
-    (12.35, None)
+    >>> display_value(0.12345, {"signature": "f1|boot:10"}), display_value(1.95037, {"signature": "chrf++|scale:0-100"})
+    (12.35, 1.95)
     """
-    return None if value is None else round(100.0 * float(value), 2)
+    v = to_100(value, metric)
+    return None if v is None else round(v, 2)
 
 
 def _notes(metric: dict[str, Any], confidence: Any) -> str:
     note = f"metric {metric['name']}"
-    lo, hi = percent(metric.get("ci_low")), percent(metric.get("ci_high"))
+    lo, hi = display_value(metric.get("ci_low"), metric), display_value(metric.get("ci_high"), metric)
     if lo is not None and hi is not None:
         level = f"{100 * float(confidence):g}% " if confidence is not None else ""
         note += f", {level}bootstrap CI {lo:.2f}-{hi:.2f}"
@@ -71,13 +79,17 @@ def _notes(metric: dict[str, Any], confidence: Any) -> str:
     return note
 
 
-def eval_results_entries(run: RunRecord, *, dataset_id: str, evaluation_framework: str,
+def _main(run: RunRecord, task: str) -> dict[str, Any]:
+    return run.metrics["tasks"][task][0]
+
+
+def eval_results_entries(results: dict[str, RunRecord], *, dataset_id: str, evaluation_framework: str,
                          dataset_revision: str | None = None, source_url: str | None = None) -> list[dict[str, Any]]:
-    """``.eval_results`` entries: each attempted task's main metric (pure)."""
-    confidence = (run.metrics.get("scoring") or {}).get("confidence")
+    """``.eval_results`` entries: each task's main metric from its run (pure)."""
     entries = []
-    for task, metric in run.main_metrics().items():
-        value = percent(metric.get("value"))
+    for task, run in results.items():
+        metric = _main(run, task)
+        value = display_value(metric.get("value"), metric)
         if value is None or task not in TASK_CONFIGS:
             continue
         dataset: dict[str, Any] = {"id": dataset_id, "task_id": task}
@@ -89,21 +101,20 @@ def eval_results_entries(run: RunRecord, *, dataset_id: str, evaluation_framewor
         if source_url:
             entry["source"] = {"url": source_url, "name": f"Results dataset, run {run.run_id}"}
         entry["evaluation_framework"] = evaluation_framework
-        entry["notes"] = _notes(metric, confidence)
+        entry["notes"] = _notes(metric, (run.metrics.get("scoring") or {}).get("confidence"))
         entries.append(entry)
     return entries
 
 
-def model_index(run: RunRecord, *, model_name: str, dataset_id: str, dataset_name: str,
+def model_index(results: dict[str, RunRecord], *, model_name: str, dataset_id: str, dataset_name: str,
                 dataset_revision: str | None = None, source_url: str | None = None,
                 metrics: str = "main") -> dict[str, Any]:
-    """``{"model-index": [...]}`` card metadata, one result per attempted task (pure)."""
-    results = []
-    for task, ms in run.metrics.get("tasks", {}).items():
-        if task not in TASK_CONFIGS:
-            continue
+    """``{"model-index": [...]}`` card metadata, one result per task from its run (pure)."""
+    out = []
+    for task, run in results.items():
+        ms = run.metrics["tasks"][task]
         chosen = [m for m in (ms[:1] if metrics == "main" else ms) if m.get("value") is not None]
-        if not chosen:
+        if not chosen or task not in TASK_CONFIGS:
             continue
         dataset: dict[str, Any] = {"type": dataset_id, "name": dataset_name, "config": TASK_CONFIGS[task],
                                    "split": SPLIT}
@@ -112,23 +123,23 @@ def model_index(run: RunRecord, *, model_name: str, dataset_id: str, dataset_nam
         result: dict[str, Any] = {
             "task": {"type": HUB_TASK_TYPES[task], "name": task},
             "dataset": dataset,
-            "metrics": [{"type": m["name"], "value": percent(m["value"]), "name": f"{task} {m['name']}"}
+            "metrics": [{"type": m["name"], "value": display_value(m["value"], m), "name": f"{task} {m['name']}"}
                         for m in chosen],
         }
         if source_url:
-            result["source"] = {"name": "Results dataset", "url": source_url}
-        results.append(result)
-    return {"model-index": [{"name": model_name, "results": results}]}
+            result["source"] = {"name": f"Results dataset, run {run.run_id}", "url": source_url}
+        out.append(result)
+    return {"model-index": [{"name": model_name, "results": out}]}
 
 
-def write_model_card_files(run: RunRecord, out: Path, *, model_id: str, dataset_id: str, dataset_name: str,
-                           evaluation_framework: str, results_repo_id: str | None,
+def write_model_card_files(results: dict[str, RunRecord], out: Path, *, model_id: str, dataset_id: str,
+                           dataset_name: str, evaluation_framework: str, results_repo_id: str | None,
                            dataset_revision: str | None = None, metrics: str = "main") -> list[Path]:
     """Write ``.eval_results/<benchmark>.yaml`` and ``model-index.yaml`` into ``out``."""
     source = f"https://huggingface.co/datasets/{results_repo_id}" if results_repo_id else None
-    entries = eval_results_entries(run, dataset_id=dataset_id, evaluation_framework=evaluation_framework,
+    entries = eval_results_entries(results, dataset_id=dataset_id, evaluation_framework=evaluation_framework,
                                    dataset_revision=dataset_revision, source_url=source)
-    index = model_index(run, model_name=model_id.split("/")[-1], dataset_id=dataset_id, dataset_name=dataset_name,
+    index = model_index(results, model_name=model_id.split("/")[-1], dataset_id=dataset_id, dataset_name=dataset_name,
                         dataset_revision=dataset_revision, source_url=source, metrics=metrics)
     out = Path(out)
     er = out / ".eval_results" / f"{dataset_id.split('/')[-1]}.yaml"

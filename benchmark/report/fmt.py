@@ -21,12 +21,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from benchmark.scoring.signature import parse_signature
-
-
-def on_100_scale(metric: Mapping[str, Any]) -> bool:
-    """True when the metric is already on a 0–100 scale (sacrebleu scores)."""
-    return parse_signature(str(metric.get("signature", ""))).get("scale") == "0-100"
+# The one place that decides a metric's scale; re-exported for the report and leaderboard writers.
+from benchmark.scoring.scale import on_100_scale
 
 
 def number(value: float | None, *, hundred: bool) -> str:
