@@ -18,7 +18,7 @@ from benchmark.common.registry import unknown_name_message
 
 CONFIG_PACKAGE = "benchmark.configs"
 GROUPS = ("task", "system", "scoring", "report", "paths")
-TOP_LEVEL = (*GROUPS, "seed", "hydra")
+TOP_LEVEL = (*GROUPS, "shard", "seed", "hydra")
 
 
 def group_options(group: str) -> list[str]:
@@ -85,6 +85,8 @@ def _main(cfg) -> None:
         print(comparison_table(outcomes))
         for o in outcomes:
             print(f"{o.label}: {o.run_dir}")
+            if o.shard is not None:
+                print(f"{o.shard.text}; once every shard is done: python -m benchmark merge-shards {o.run_dir.parent}")
         for note in skipped:
             print(f"skipped {note}")
     except (BenchmarkError, OSError) as exc:
@@ -94,34 +96,15 @@ def _main(cfg) -> None:
 
 def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
     """Predict and score (harness), render the reports (report), then write the folder (harness)."""
-    import json
-
-    from benchmark.harness.rundir import canonical_json
-    from benchmark.harness.runner import finish_run, run_system
-    from benchmark.report.render import render_reports
+    from benchmark.cli.finish import render_and_finish
+    from benchmark.harness.runner import run_system
+    from benchmark.harness.shards import shard_corpus
 
     pending = run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
                          resolved_config=resolved, progress=progress)
-    progress(f"{pending.label}: writing reports")
-    files = pending.files
-    with pending.timer.time("report"):
-        # Render from the files and manifest as they will read back from disk
-        # (sorted keys), so `report RUN_DIR` later reproduces these bytes exactly.
-        reports = render_reports(
-            metrics=json.loads(files["metrics.json"]),
-            predictions=_read_jsonl(files["predictions.jsonl"]),
-            per_item=_read_jsonl(files["per_item.jsonl"]),
-            manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
-            worst_errors=run_cfg.report.worst_errors, markdown=run_cfg.report.markdown, html=run_cfg.report.html,
-        )
-    files.update({name: text.encode("utf-8") for name, text in reports.items()})
-    return finish_run(pending)
-
-
-def _read_jsonl(data: bytes) -> list:
-    import json
-
-    return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
+    if run_cfg.shard is not None:  # a shard's reports show its own documents
+        corpus = shard_corpus(corpus, run_cfg.shard)
+    return render_and_finish(pending, corpus, run_cfg.report, progress)
 
 
 def comparison_table(outcomes) -> str:

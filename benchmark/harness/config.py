@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmark.errors import ConfigError
+from benchmark.harness.shards import Shard, shard_from_config
 
 
 @dataclass
@@ -40,6 +41,14 @@ class PathsSchema:
 
 
 @dataclass
+class ShardSchema:
+    # Part `index` (0-based) of `count` contiguous parts of the corpus's
+    # documents (benchmark/harness/shards.py); count 1 = the whole corpus.
+    index: int = 0
+    count: int = 1
+
+
+@dataclass
 class RunSchema:
     task: TaskSchema = field(default_factory=TaskSchema)
     # Systems have their own options (validated by each system's factory), so
@@ -48,6 +57,7 @@ class RunSchema:
     scoring: ScoringSchema = field(default_factory=ScoringSchema)
     report: ReportSchema = field(default_factory=ReportSchema)
     paths: PathsSchema = field(default_factory=PathsSchema)
+    shard: ShardSchema = field(default_factory=ShardSchema)
     seed: int = 12345
 
 
@@ -108,6 +118,8 @@ class RunConfig:
     results_dir: str
     data_dir: str | None
     seed: int
+    shard: Shard | None = None
+    """The part of the corpus this job runs (``shard.index``/``shard.count``); ``None``: all of it."""
 
 
 def _check_range(field: str, value: Any, *, low: int) -> None:
@@ -178,6 +190,7 @@ def to_run_config(cfg: Any) -> RunConfig:
         systems = tuple(_spec(member_config(cfg, m)) for m in members)
     else:
         systems = (_spec({"name": name, **system}),)
+    shard = _shard(raw.get("shard") or {}, name)
     s, r, p = raw["scoring"], raw["report"], raw["paths"]
     _check_range("seed", raw["seed"], low=0)
     _check_range("scoring.seed", s["seed"], low=0)
@@ -195,4 +208,15 @@ def to_run_config(cfg: Any) -> RunConfig:
         results_dir=str(p["results_dir"]),
         data_dir=p.get("data_dir"),
         seed=int(raw["seed"]),
+        shard=shard,
     )
+
+
+def _shard(raw: dict[str, Any], system: str) -> Shard | None:
+    """``shard.index``/``shard.count``, refused for what cannot be split by document."""
+    shard = shard_from_config(raw.get("index", 0), raw.get("count", 1))
+    if shard is not None and system in ("all", "predictions"):
+        what = ("a submission file is scored whole" if system == "predictions"
+                else "select one system to shard (system=<name>)")
+        raise ConfigError(f"cannot shard system={system}: {what}", field="shard.count")
+    return shard
