@@ -189,11 +189,13 @@ def run_cli(argv: list[str]) -> int:
     """Entry point used by ``python -m benchmark run``."""
     import hydra
 
+    from benchmark.cli.launchers import check_launcher
     from benchmark.harness.config import register_schema
 
     register_schema()
     try:
         check_overrides(argv)
+        check_launcher(argv)  # a sweep launcher that is not installed: name the extra that brings it
         precompose(argv)
     except BenchmarkError as exc:
         return report_error(exc)
