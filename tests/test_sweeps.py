@@ -43,8 +43,9 @@ def run_dirs(results: Path) -> dict[str, Path]:
     return found
 
 
-def sweep(tmp_path: Path, *overrides: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def sweep(tmp_path: Path, *overrides: str, timeout: int = 600, env: dict[str, str] | None = None,
+          ) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "benchmark", "run", "-m", *overrides, *SETTINGS],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -101,9 +102,11 @@ def test_submitit_local_sweep_is_ranked_by_the_leaderboard(tmp_path):
 @needs_plugin("hydra_plugins.hydra_ray_launcher", "hydra-ray-launcher")
 def test_ray_sweep_on_a_local_cluster_is_ranked_by_the_leaderboard(tmp_path):
     results = tmp_path / "runs"
-    # ray.init() with no address starts a local cluster (loopback only) and stops it at exit.
+    # ray.init() with no address starts a local cluster (loopback only) and stops it at exit; tests stay
+    # offline, so Ray's usage statistics (sent to Ray's servers by default) are switched off.
     proc = sweep(tmp_path, "system=rules,lexicon", "hydra/launcher=ray", "+hydra.launcher.ray.init.num_cpus=2",
-                 "+hydra.launcher.ray.init.include_dashboard=false", f"paths.results_dir={results}")
+                 "+hydra.launcher.ray.init.include_dashboard=false", f"paths.results_dir={results}",
+                 env={"RAY_USAGE_STATS_ENABLED": "0"})
     # Each job ran in a Ray worker process: Ray prefixes their output with the remote task's name.
     assert proc.stdout.count("(_run_job pid=") >= 2, proc.stdout[-2000:]
     assert_same_as_local_runs(results, tmp_path / "local", ["lexicon", "rules"])
@@ -130,13 +133,31 @@ def test_sharded_sweep_on_submitit_merges_into_the_unsharded_run(tmp_path):
         assert (merged / name).read_bytes() == (whole / name).read_bytes(), name
 
 
+@needs_plugin("hydra_plugins.hydra_submitit_launcher", "hydra-submitit-launcher")
+def test_the_slurm_config_is_submitit_slurm_with_settings_for_shards():
+    from hydra import compose, initialize_config_module
+
+    from benchmark.harness.config import register_schema
+
+    register_schema()
+    with initialize_config_module(config_module="benchmark.configs", version_base="1.3"):
+        cfg = compose(config_name="run", return_hydra_config=True,
+                      overrides=["hydra/launcher=slurm", "hydra.launcher.partition=gpu", "hydra.launcher.gpus_per_node=1"])
+    launcher = cfg.hydra.launcher
+    assert launcher._target_ == "hydra_plugins.hydra_submitit_launcher.submitit_launcher.SlurmLauncher"
+    assert (launcher.partition, launcher.gpus_per_node, launcher.tasks_per_node, launcher.timeout_min) == ("gpu", 1, 1, 240)
+    # submitit's job folders go inside the sweep folder, which is hidden under paths.results_dir.
+    assert launcher.submitit_folder.startswith("results/runs/.multirun/")
+    assert launcher.submitit_folder.endswith("/.submitit/%j")
+
+
 # ------------------------------------------------------------------ a launcher that is not installed
 
 def test_a_missing_launcher_plugin_gets_one_installable_line(monkeypatch, tmp_path, capsys):
     import benchmark.cli.launchers as launchers
 
     monkeypatch.setattr(launchers, "available_launchers", lambda: {"basic"})  # as on a plain install
-    for name in ("joblib", "submitit_slurm", "ray"):
+    for name in ("joblib", "submitit_slurm", "ray", "slurm"):
         code = main(["run", "-m", "system=rules,lexicon", f"hydra/launcher={name}", f"paths.results_dir={tmp_path}"])
         err = capsys.readouterr().err
         assert code == 2 and len(err.strip().splitlines()) == 1, err
@@ -159,3 +180,62 @@ def test_the_sweep_extra_holds_every_launcher_the_hint_names():
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     names = {req.split(">")[0].split("=")[0].split("[")[0].strip() for req in extras[EXTRA]}
     assert set(PLUGINS.values()) <= names
+
+
+# ------------------------------------------------------------------ the README's commands
+
+def readme_commands(section: str) -> list[list[str]]:
+    """Every `python -m benchmark …` command in the code blocks of one README section (placeholders filled)."""
+    import re
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = text[text.index(section):]
+    body = body[:body.index("\n### ", 1)] if "\n### " in body[1:] else body
+    blocks = re.findall(r"```bash\n(.*?)```", body, flags=re.S)
+    commands = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.split("  #", 1)[0].strip()
+            if line.startswith("python -m benchmark"):
+                for placeholder, value in (("<partition>", "gpu"), ("<server>", "127.0.0.1"),
+                                           ("<config hash>", "abcd1234")):
+                    line = line.replace(placeholder, value)
+                commands.append(shlex.split(line)[3:])
+    return commands
+
+
+def _first_of_sweep(arg: str) -> str:
+    key, _, value = arg.partition("=")
+    if value.startswith("range("):  # range(stop) or range(start, stop[, step]): its first value
+        bounds = value[6:-1].split(",")
+        return f"{key}={bounds[0] if len(bounds) > 1 else 0}"
+    return f"{key}={value.split(',')[0]}" if "," in value and "(" not in value else arg
+
+
+@needs_plugin("hydra_plugins.hydra_ray_launcher", "hydra-ray-launcher")
+@needs_plugin("hydra_plugins.hydra_submitit_launcher", "hydra-submitit-launcher")
+def test_every_command_of_the_sweeps_section_parses():
+    from hydra import compose, initialize_config_module
+
+    from benchmark.cli.launchers import check_launcher
+    from benchmark.cli.main import _parser
+    from benchmark.cli.run import check_overrides
+    from benchmark.harness.config import register_schema, to_run_config
+
+    commands = readme_commands("### Sweeps, clusters and sharded runs")
+    assert len(commands) >= 9 and {c[0] for c in commands} == {"run", "merge-shards", "leaderboard"}
+    register_schema()
+    for argv in commands:
+        if argv[0] != "run":
+            _parser().parse_args(argv)  # exits on an unknown option
+            continue
+        overrides = [_first_of_sweep(a) for a in argv[1:] if a != "-m"]
+        check_overrides(argv[1:])
+        check_launcher(argv[1:])
+        with initialize_config_module(config_module="benchmark.configs", version_base="1.3"):
+            launcher = compose(config_name="run", overrides=overrides, return_hydra_config=True).hydra.launcher
+            cfg = compose(config_name="run", overrides=[o for o in overrides if not o.lstrip("+").startswith("hydra")])
+        chosen = any(a.startswith("hydra/launcher=") for a in argv)
+        assert launcher._target_.startswith("hydra_plugins.hydra_" if chosen else "hydra._internal"), argv
+        assert to_run_config(cfg).systems, argv

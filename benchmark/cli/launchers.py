@@ -3,7 +3,9 @@
 ``python -m benchmark run -m … hydra/launcher=<name>`` runs the jobs of a
 sweep through a Hydra launcher plugin: ``joblib`` (processes on this
 machine), ``submitit_local`` / ``submitit_slurm`` (submitit, SLURM) and
-``ray`` (a Ray cluster, local or joined).  They come with the ``sweep``
+``ray`` (a Ray cluster, local or joined), and this project's ``slurm``
+(``configs/hydra/launcher/slurm.yaml``: ``submitit_slurm`` with settings for
+sharded runs).  They come with the ``sweep``
 extra.  Without the plugin Hydra says only "Could not find
 'hydra/launcher/joblib'"; :func:`check_launcher` says instead, in one line
 with exit code 2, which plugin is missing and how to install it.
@@ -35,6 +37,9 @@ PLUGINS = {
 }
 """``hydra/launcher=<name>`` → the distribution of its Hydra plugin (all in the ``sweep`` extra)."""
 
+PROJECT_LAUNCHERS = {"slurm": "submitit_slurm"}
+"""Launcher configs of this project (``configs/hydra/launcher/``) → the plugin config each extends."""
+
 
 def requested_launcher(argv: list[str]) -> str | None:
     """The launcher chosen on the command line (``hydra/launcher=<name>``), if any."""
@@ -47,8 +52,9 @@ def requested_launcher(argv: list[str]) -> str | None:
 
 def install_hint(name: str) -> str:
     """The one line a user gets when the plugin of launcher ``name`` is not installed."""
-    short = name.split("_", 1)[0]
-    return (f"hydra/launcher={name} needs Hydra's {short} launcher plugin ({PLUGINS[name]}), which is not installed: "
+    base = PROJECT_LAUNCHERS.get(name, name)
+    short = base.split("_", 1)[0]
+    return (f"hydra/launcher={name} needs Hydra's {short} launcher plugin ({PLUGINS[base]}), which is not installed: "
             f"pip install 'arabic-quote-benchmark[{EXTRA}]' (in a source checkout: pip install -e '.[{EXTRA}]')")
 
 
@@ -67,8 +73,9 @@ def check_launcher(argv: list[str]) -> None:
     if name is None:
         return
     available = available_launchers()
-    if name in available:
+    base = PROJECT_LAUNCHERS.get(name, name)
+    if base in available:
         return
-    if name in PLUGINS:
+    if base in PLUGINS:
         raise ConfigError(install_hint(name))
-    raise ConfigError(unknown_name_message("launcher", name, available | set(PLUGINS)))
+    raise ConfigError(unknown_name_message("launcher", name, available | set(PLUGINS) | set(PROJECT_LAUNCHERS)))
