@@ -90,9 +90,45 @@ def test_merged_shards_are_byte_identical_to_the_unsharded_run(system, corpus_di
     assert [s["index"] for s in manifest["shards"]] == [0, 1, 2] and "shard" not in manifest
 
 
-def test_a_shard_report_shows_only_its_documents(corpus_dir, tmp_path):
+def test_a_task_predicted_in_some_shards_only_is_attempted_as_in_one_run(corpus_dir, tmp_path, monkeypatch):
+    """A shard none of whose documents got a translation keeps its rows (empty predictions); the merge
+    counts the task as attempted because another shard predicted it, exactly as the unsharded run does."""
+    import benchmark.systems.registry as registry
+
+    real = registry.make_system
+
+    class SkipsTwoDocuments:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def predict(self, docs, *, tasks, gold=None):
+            out = self.inner.predict(docs, tasks=tasks, gold=gold)
+            return [{"doc_id": o["doc_id"]} if o["doc_id"] in ("doc000", "doc001") else o for o in out]
+
+    monkeypatch.setattr(registry, "make_system", lambda name, **kw: SkipsTwoDocuments(real(name, **kw)))
+    whole, parts, merged = tmp_path / "whole", tmp_path / "parts", tmp_path / "merged"
+    _run(whole, corpus_dir, "system=copy")
+    for i in range(3):
+        _run(parts, corpus_dir, "system=copy", "shard.count=3", f"shard.index={i}")
+    first = json.loads((_shard_dirs(parts, "copy")[0] / "metrics.json").read_text())
+    assert "translation" in first["not_attempted"] and not first["tasks"] and first["shard"]["predicted"] == []
+    assert main(["merge-shards", str(_shard_dirs(parts, "copy")[0].parent), "--out", str(merged)]) == 0
+    one, joined = _one(whole / "copy"), _one(merged / "copy")
+    assert "translation" in json.loads((one / "metrics.json").read_text())["tasks"]
+    for name in DETERMINISTIC:
+        assert (joined / name).read_bytes() == (one / name).read_bytes(), name
+
+
+def test_a_shard_report_shows_only_its_documents(corpus_dir, tmp_path, capsys):
     _run(tmp_path, corpus_dir, "system=rules", "shard.count=2", "shard.index=1")
     (shard,) = _shard_dirs(tmp_path, "rules")
+    written = {name: (shard / name).read_bytes() for name in ("report.md", "report.html")}
+    assert "doc002" in written["report.md"].decode() and "doc000" not in written["report.md"].decode()
+    assert main(["report", str(shard)]) == 0  # re-rendered from the folder: the same two shard documents
+    assert {name: (shard / name).read_bytes() for name in written} == written
     predictions = [json.loads(x)["doc_id"] for x in (shard / "predictions.jsonl").read_text().splitlines()]
     assert predictions == ["doc002", "doc003"]
     assert {json.loads(x)["doc_id"] for x in (shard / "per_item.jsonl").read_text().splitlines()} == {
