@@ -270,3 +270,36 @@ def test_system_manifests_sum_counters_and_refuse_different_models():
     with pytest.raises(ShardMergeError, match="system.llm.signature is 'abc' in shard.index=0 and 'xyz' in "
                                               "shard.index=1"):
         merge_system_manifests([llm(1, []), llm(1, [], commit="xyz")])
+
+
+# ------------------------------------------------------------------ a model-backed system over a corpus
+
+def test_a_sharded_llm_run_equals_the_whole_run_and_sums_its_usage(tmp_path):
+    """system=llm against a fake OpenAI-compatible server on loopback, three documents in three shards."""
+    from llm_server import FakeLLMServer
+
+    data = copy_corpus(tmp_path / "data", 3)
+    whole, parts, merged = tmp_path / "whole", tmp_path / "parts", tmp_path / "merged"
+    with FakeLLMServer() as server:
+        llm = ["system=llm", "system.model=fake", f"system.base_url={server.base_url}", "system.api_key_env=null",
+               "system.cache_path=null", "system.price_prompt_per_m=1.0", "system.price_completion_per_m=2.0"]
+        _run(whole, data, *llm)
+        asked_whole = server.received
+        for i in range(3):
+            _run(parts, data, *llm, "shard.count=3", f"shard.index={i}")
+        asked_shards = server.received - asked_whole
+    (group,) = (parts / ".shards" / "llm-fake").iterdir()
+    shard_usage = [json.loads((d / "manifest.json").read_text())["system"]["llm"] for d in sorted(group.iterdir())]
+    assert main(["merge-shards", str(group), "--out", str(merged)]) == 0
+    one, joined = _one(whole / "llm-fake"), _one(merged / "llm-fake")
+    for name in DETERMINISTIC:
+        assert (joined / name).read_bytes() == (one / name).read_bytes(), name
+    m_one, m_joined = (json.loads((d / "manifest.json").read_text())["system"]["llm"] for d in (one, joined))
+    # The same jobs; the copies' identical prompts are asked once per run, so once per shard here.
+    assert m_joined["requests"]["jobs"] == m_one["requests"]["jobs"]
+    assert m_one["requests"]["unique"] == asked_whole and m_joined["requests"]["unique"] == asked_shards
+    # Tokens and cost are the shards' added up (by hand, from each shard's manifest).
+    for key in ("prompt_tokens", "completion_tokens"):
+        assert m_joined["usage"][key] == sum(u["usage"][key] for u in shard_usage) > 0
+    assert m_joined["cost"]["this_run"] == pytest.approx(sum(u["cost"]["this_run"] for u in shard_usage))
+    assert m_joined["model"] == "fake" and m_joined["cost"]["price_prompt_per_m"] == 1.0
