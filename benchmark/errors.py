@@ -64,6 +64,10 @@ class NothingToRun(ConfigError):
     """The selected system supports none of the selected tasks."""
 
 
+class ShardMergeError(InputError):
+    """Shard folders cannot be joined into one run: incomplete, overlapping, or not from one run."""
+
+
 class PublishError(BenchmarkError):
     """Publishing to the Hub failed (no token, no permission, repo not found, network)."""
 

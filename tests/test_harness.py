@@ -191,18 +191,6 @@ def test_end_to_end_matches_golden_file(tmp_path, system):
     assert got == expected, f"regenerate with: python tests/golden/regenerate.py (then review the diff of {golden})"
 
 
-# ------------------------------------------------------------------ multirun
-
-def test_multirun_with_joblib_launcher_writes_one_folder_per_system(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "benchmark", "run", "-m", "system=rules,lexicon", "hydra/launcher=joblib",
-         "hydra.launcher.n_jobs=2", f"paths.results_dir={tmp_path}", "scoring.n_resamples=50"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert sorted(d.parent.name for d in run_dirs(tmp_path)) == ["lexicon", "rules"]
-
-
 # ------------------------------------------------------------------ user errors
 
 ERRORS = [

@@ -39,6 +39,7 @@ PREFIX = "python -m benchmark"
 PLACEHOLDERS = {
     "system=…": "system=rules,lexicon",  # "system=… hydra/launcher=ray": any sweep
     "<partition>": "debug",
+    "<server>": "gpu-node-1",
     "<that folder>": "results/runs",
 }
 USER_FILES = ("my_system.jsonl", "PREDICTIONS.jsonl", "FILE", "big.jsonl")

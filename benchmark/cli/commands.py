@@ -180,3 +180,27 @@ def cmd_inputs(args: argparse.Namespace) -> int:
     write_text_atomic(args.out, text)
     print(f"wrote {args.out}: {len(corpus.documents)} document(s), inputs of {', '.join(tasks)}", file=sys.stderr)
     return 0
+
+
+def cmd_merge_shards(args: argparse.Namespace) -> int:
+    """``merge-shards SHARD_DIR…``: join the shards of one sharded run into one run folder."""
+    import sys
+
+    from benchmark.cli.finish import render_and_finish
+    from benchmark.cli.run import comparison_table
+    from benchmark.harness.merge import find_shard_dirs, merge_shards, read_shard, run_config_of
+    from benchmark.harness.runner import undefined_note
+
+    shards = [read_shard(d) for d in find_shard_dirs([Path(p) for p in args.shards])]
+    cfg = run_config_of(shards[0])
+    corpus = _corpus(args.data_dir or cfg.data_dir)
+    argv = ["merge-shards", *args.shards, "--out", args.out, *(["--data-dir", args.data_dir] if args.data_dir else [])]
+    pending, undefined = merge_shards(shards, corpus, cfg, out_dir=Path(args.out), argv=argv)
+    note = undefined_note(pending.label, undefined)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
+    outcome = render_and_finish(pending, corpus, cfg.report)
+    print(comparison_table([outcome]))
+    print(f"{outcome.label}: {outcome.run_dir} (joined from {len(shards)} shards, "
+          f"{len(corpus.documents)} documents)")
+    return 0

@@ -23,6 +23,7 @@ COMMANDS = {
     "check-data": "validate the gold data (offsets, surface text, ids, references, checksums)",
     "list": "list tasks, systems and metrics with one line each",
     "report": "re-render report.md and report.html of a finished run folder",
+    "merge-shards": "join the shards of a sharded run (shard.index/shard.count) into one run folder",
     "leaderboard": "rank systems from run folders with CIs and paired significance",
     "publish": "build (and optionally upload) the Hub dataset and results folders",
     "export": "export the gold as a Hugging Face dataset folder (Parquet + card)",
@@ -61,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--layer", default="gold", help="gold, or passes/<annotator> for a raw pass")
         elif name == "report":
             sp.add_argument("run_dir", help="a finished run folder")
+        elif name == "merge-shards":
+            sp.add_argument("shards", nargs="+", metavar="SHARD_DIR",
+                            help="shard folders, or a folder holding them (<results_dir>/.shards/<system>/<hash>)")
+            sp.add_argument("--out", default="results/runs", help="where the joined run folder goes (default: %(default)s)")
+            sp.add_argument("--data-dir", default=None,
+                            help="gold data folder (default: the shards' paths.data_dir, else the packaged data/)")
         elif name == "export":
             sp.add_argument("--out", default="results/hub/dataset", help="output folder")
             sp.add_argument("--data-dir", default=None)
@@ -115,6 +122,7 @@ _HANDLERS = {
     "score": ("benchmark.cli.commands", "cmd_score"),
     "list": ("benchmark.cli.commands", "cmd_list"),
     "report": ("benchmark.cli.commands", "cmd_report"),
+    "merge-shards": ("benchmark.cli.commands", "cmd_merge_shards"),
     "export": ("benchmark.cli.commands", "cmd_export"),
     "agreement": ("benchmark.cli.commands", "cmd_agreement"),
     "leaderboard": ("benchmark.leaderboard", "cmd_leaderboard"),

@@ -66,6 +66,8 @@ def _main(cfg) -> None:
         print(comparison_table(outcomes, confidence=run_cfg.scoring.confidence))
         for o in outcomes:
             print(f"{o.label}: {o.run_dir}")
+            if o.shard is not None:
+                print(f"{o.shard.text}; once every shard is done: python -m benchmark merge-shards {o.run_dir.parent}")
         for note in skipped:
             print(f"skipped {note}")
     except (BenchmarkError, OSError) as exc:
@@ -75,34 +77,15 @@ def _main(cfg) -> None:
 
 def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
     """Predict and score (harness), render the reports (report), then write the folder (harness)."""
-    import json
-
-    from benchmark.harness.rundir import canonical_json
-    from benchmark.harness.runner import finish_run, run_system
-    from benchmark.report.render import render_reports
+    from benchmark.cli.finish import render_and_finish
+    from benchmark.harness.runner import run_system
+    from benchmark.harness.shards import shard_corpus
 
     pending = run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
                          resolved_config=resolved, progress=progress)
-    progress(f"{pending.label}: writing reports")
-    files = pending.files
-    with pending.timer.time("report"):
-        # Render from the files and manifest as they will read back from disk
-        # (sorted keys), so `report RUN_DIR` later reproduces these bytes exactly.
-        reports = render_reports(
-            metrics=json.loads(files["metrics.json"]),
-            predictions=_read_jsonl(files["predictions.jsonl"]),
-            per_item=_read_jsonl(files["per_item.jsonl"]),
-            manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
-            worst_errors=run_cfg.report.worst_errors, markdown=run_cfg.report.markdown, html=run_cfg.report.html,
-        )
-    files.update({name: text.encode("utf-8") for name, text in reports.items()})
-    return finish_run(pending)
-
-
-def _read_jsonl(data: bytes) -> list:
-    import json
-
-    return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
+    if run_cfg.shard is not None:  # a shard's reports show its own documents
+        corpus = shard_corpus(corpus, run_cfg.shard)
+    return render_and_finish(pending, corpus, run_cfg.report, progress)
 
 
 _SHOWN_IN_ROW = ("system=", "system.label=", "task=", "task.names=", "paths.", "hydra.", "hydra/")
@@ -243,12 +226,14 @@ def run_cli(argv: list[str]) -> int:
     import hydra
 
     from benchmark.cli.precheck import parse_run_args, precheck
+    from benchmark.cli.launchers import check_launcher
     from benchmark.harness.config import register_schema
 
     register_schema()
     try:
         args = parse_run_args(argv)
         precheck(args)
+        check_launcher(argv)  # a sweep launcher that is not installed: name the extra that brings it
     except BenchmarkError as exc:
         return report_error(exc)
     except SystemExit as exc:  # argparse: usage error (2) or --version (0)

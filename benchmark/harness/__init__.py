@@ -8,5 +8,7 @@ on the run's files — ``metrics.json``, ``per_item.jsonl``,
 committed atomically as ``results/runs/<system>/<stamp>-<hash>/``.
 :mod:`.config` (typed config), :mod:`.runner` (predict, score, finish),
 :mod:`.rundir` (folder naming and the atomic commit), :mod:`.manifest`
-(environment, versions, git state).
+(environment, versions, git state), :mod:`.shards` (which documents a shard
+of a run holds, and how its folder is marked) and :mod:`.merge` (joining the
+shards of one run into one run folder).
 """

@@ -13,6 +13,7 @@ from typing import Any
 
 from benchmark.common.outpaths import check_output_dir
 from benchmark.errors import ConfigError
+from benchmark.harness.shards import Shard, shard_from_config
 from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
 
 MAX_RESAMPLES = 100_000
@@ -69,6 +70,14 @@ class PathsSchema:
 
 
 @dataclass
+class ShardSchema:
+    # Part `index` (0-based) of `count` contiguous parts of the corpus's
+    # documents (benchmark/harness/shards.py); count 1 = the whole corpus.
+    index: int = 0
+    count: int = 1
+
+
+@dataclass
 class RunSchema:
     task: TaskSchema = field(default_factory=TaskSchema)
     # Systems have their own options (validated by each system's factory), so
@@ -77,6 +86,7 @@ class RunSchema:
     scoring: ScoringSchema = field(default_factory=ScoringSchema)
     report: ReportSchema = field(default_factory=ReportSchema)
     paths: PathsSchema = field(default_factory=PathsSchema)
+    shard: ShardSchema = field(default_factory=ShardSchema)
     seed: int = 12345
 
 
@@ -138,6 +148,8 @@ class RunConfig:
     results_dir: str
     data_dir: str | None
     seed: int
+    shard: Shard | None = None
+    """The part of the corpus this job runs (``shard.index``/``shard.count``); ``None``: all of it."""
 
 
 def _check_range(field: str, value: Any, *, low: int, high: int | None = None) -> None:
@@ -254,6 +266,7 @@ def to_run_config(cfg: Any) -> RunConfig:
         systems = tuple(_spec(member_config(cfg, m)) for m in members)
     else:
         systems = (_spec({"name": name, **system}),)
+    shard = _shard(raw.get("shard") or {}, name)
     s, r, p = raw["scoring"], raw["report"], raw["paths"]
     _check_range("seed", raw["seed"], low=0)
     _check_range("scoring.seed", s["seed"], low=0)
@@ -273,4 +286,15 @@ def to_run_config(cfg: Any) -> RunConfig:
         results_dir=str(p["results_dir"]),
         data_dir=p.get("data_dir"),
         seed=int(raw["seed"]),
+        shard=shard,
     )
+
+
+def _shard(raw: dict[str, Any], system: str) -> Shard | None:
+    """``shard.index``/``shard.count``, refused for what cannot be split by document."""
+    shard = shard_from_config(raw.get("index", 0), raw.get("count", 1))
+    if shard is not None and system in ("all", "predictions"):
+        what = ("a submission file is scored whole" if system == "predictions"
+                else "select one system to shard (system=<name>)")
+        raise ConfigError(f"cannot shard system={system}: {what}", field="shard.count")
+    return shard

@@ -21,7 +21,7 @@ import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from benchmark.common.atomic import commit_new_folder, stage_dir, write_files
 
@@ -29,6 +29,20 @@ from benchmark.common.atomic import commit_new_folder, stage_dir, write_files
 def canonical_json(obj: Any) -> bytes:
     """Deterministic JSON bytes: sorted keys, UTF-8, trailing newline."""
     return (json.dumps(obj, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode("utf-8")
+
+
+def jsonl_bytes(rows: Iterable[Any]) -> bytes:
+    """JSON Lines as a run folder stores them: one object per line, sorted keys, UTF-8."""
+    return b"".join(
+        (json.dumps(r, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8") for r in rows
+    )
+
+
+def yaml_bytes(obj: Any) -> bytes:
+    """YAML as a run folder stores it (``config.yaml``, ``overrides.yaml``)."""
+    import yaml
+
+    return yaml.safe_dump(obj, allow_unicode=True, sort_keys=True).encode("utf-8")
 
 
 def config_hash(obj: Any) -> str:
@@ -55,7 +69,12 @@ def commit_run(results_dir: Path, system: str, name: str, files: Mapping[str, by
     with the same config), ``-2``, ``-3``… is appended
     (:func:`~benchmark.common.atomic.commit_new_folder`).
     """
-    parent = Path(results_dir) / safe_name(system)
+    return commit_folder(Path(results_dir) / safe_name(system), name, files)
+
+
+def commit_folder(parent: Path, name: str, files: Mapping[str, bytes]) -> Path:
+    """:func:`commit_run` into ``parent`` itself (shard folders, merged runs)."""
+    parent = Path(parent)
     parent.mkdir(parents=True, exist_ok=True)
     stage = stage_dir(parent, ".tmp-")
     try:

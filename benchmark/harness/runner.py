@@ -23,13 +23,13 @@ from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.gold.schema import Corpus
 from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
 from benchmark.submission.predictions import DocPrediction
-from benchmark.harness.config import RunConfig, SystemSpec
+from benchmark.harness.config import RunConfig, ScoringOptions, SystemSpec
 from benchmark.harness.manifest import environment
-from benchmark.harness.rundir import canonical_json, commit_run, config_hash, run_stamp
+from benchmark.harness.rundir import canonical_json, commit_folder, config_hash, run_stamp, safe_name
+from benchmark.harness.rundir import jsonl_bytes as _jsonl, yaml_bytes as _yaml
+from benchmark.harness.shards import Shard, shard_corpus, shard_parent, shard_record
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
 
 
 @dataclass
@@ -67,6 +67,8 @@ class PendingRun:
     timer: StageTimer
     started: float
     """``time.perf_counter()`` at the start of the run."""
+    parent: Path | None = None
+    """Folder that receives the run folder; ``None``: ``<results_dir>/<label>/``."""
 
 
 @dataclass(frozen=True)
@@ -78,21 +80,19 @@ class RunOutcome:
     metrics: dict[str, list[dict[str, Any]]]
     """task → list of metric JSON objects (main metric first)."""
     ranked: bool
+    shard: Shard | None = None
+    """Set when this is one shard of a sharded run (not a complete run)."""
 
 
-def _jsonl(rows) -> bytes:
-    return b"".join(
-        (json.dumps(r, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8") for r in rows
-    )
-
-
-def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float, timer: StageTimer,
-                      progress: Callable[[str], None] = lambda s: None,
-                      limits: SubmissionLimits = DEFAULT_LIMITS):
+def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float,
+                      timer: StageTimer, progress: Callable[[str], None] = lambda s: None,
+                      limits: SubmissionLimits = DEFAULT_LIMITS, shard: Shard | None = None):
     """Run a system (or read a submission file) and return typed predictions.
 
     Returns ``(system, predictions, attempted_tasks)`` where predictions maps
     doc id → :class:`~benchmark.submission.predictions.DocPrediction`.
+    With ``shard``, a system whose ``shardable`` is false (it learns from the
+    whole corpus) is refused before it predicts anything.
     """
     from benchmark.tasks.inputs import make_input
     from benchmark.submission.reader import parse_submission_lines, read_submission
@@ -113,6 +113,10 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     from benchmark.systems.registry import make_system
 
     system = make_system(spec.name, **dict(spec.options))
+    if shard is not None and not getattr(system, "shardable", True):
+        raise ConfigError(f"system {spec.display!r} cannot be sharded: the prediction for one document depends on "
+                          "the other documents of the corpus (it is trained on them out of fold); run it whole",
+                          field="shard.count")
     attempted = tuple(t for t in tasks if t in system.supported_tasks)
     if not attempted:
         raise NothingToRun(
@@ -139,16 +143,50 @@ class TaskScores:
     not_attempted: list[str]
     undefined: list[str]
     """``task:metric`` names that were undefined (zero denominator)."""
+    predicted: list[str] = field(default_factory=list)
+    """Tasks with at least one prediction (the scored ones)."""
+
+
+def alignment_label(fuzzy_threshold: float) -> str:
+    """How text-only spans were aligned, as recorded in the span tasks' signatures."""
+    from benchmark.common.normalize import NORMALIZATION_VERSION
+
+    return f"exact>{NORMALIZATION_VERSION}>fuzzy{fuzzy_threshold:g}"
+
+
+def score_task_rows(task: str, rows: list[dict[str, Any]], *, gold_sha256: str, scoring: ScoringOptions,
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every metric of ``task`` from its per-item rows: ``(metric JSON objects, undefined task:metric names)``.
+
+    The one scoring path of a run and of a merge of shards, so both give the same bytes.
+    """
+    from benchmark.tasks.registry import TASKS
+
+    undefined: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        # Undefined metrics are null in metrics.json; one summary line, not one per metric.
+        warnings.simplefilter("always", UndefinedMetricWarning)
+        result = TASKS.get(task).score_rows(rows, gold_sha256=gold_sha256, n_resamples=scoring.n_resamples,
+                                            seed=scoring.seed, confidence=scoring.confidence,
+                                            alignment=alignment_label(scoring.fuzzy_threshold))
+    for w in caught:
+        if issubclass(w.category, UndefinedMetricWarning):
+            undefined.append(f"{task}:{str(w.message).split(' ', 1)[0]}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return [m.to_json() for m in result.metrics], undefined
 
 
 def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tuple[str, ...], cfg: RunConfig, *,
                 timer: StageTimer, progress: Callable[[str], None], display: str) -> TaskScores:
-    """Score each requested task; tasks the system did not attempt are listed, never scored as zero."""
-    from benchmark.common.normalize import NORMALIZATION_VERSION
-    from benchmark.tasks.registry import evaluate_task
+    """Score each requested task; tasks the system did not attempt are listed, never scored as zero.
+
+    A shard (``cfg.shard``) also keeps the rows of an attempted task none of
+    its documents got a prediction for, so the merged rows are the whole corpus's.
+    """
+    from benchmark.tasks.registry import TASKS
 
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
-    alignment = f"exact>{NORMALIZATION_VERSION}>fuzzy{cfg.scoring.fuzzy_threshold:g}"
     out = TaskScores({}, [], [], [])
     for task in cfg.tasks:
         if task not in attempted:
@@ -157,21 +195,17 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
             out.not_attempted.append(task)
             continue
         progress(f"{display}: scoring {task}")
-        with timer.time(f"score:{task}"), warnings.catch_warnings(record=True) as caught:
-            # Undefined metrics are null in metrics.json; one summary line, not one per metric.
-            warnings.simplefilter("always", UndefinedMetricWarning)
-            result = evaluate_task(task, pairs, gold_sha256=corpus.sha256, n_resamples=cfg.scoring.n_resamples,
-                                   seed=cfg.scoring.seed, confidence=cfg.scoring.confidence, alignment=alignment)
-        for w in caught:
-            if issubclass(w.category, UndefinedMetricWarning):
-                out.undefined.append(f"{task}:{str(w.message).split(' ', 1)[0]}")
+        with timer.time(f"score:{task}"):
+            predicted = TASKS.get(task).attempted(pairs)
+            rows = TASKS.get(task).corpus_rows(pairs) if predicted or cfg.shard is not None else []
+            if predicted:
+                out.metrics[task], undefined = score_task_rows(task, rows, gold_sha256=corpus.sha256,
+                                                               scoring=cfg.scoring)
+                out.undefined.extend(undefined)
+                out.predicted.append(task)
             else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if result is None:
-            out.not_attempted.append(task)
-            continue
-        out.metrics[task] = [m.to_json() for m in result.metrics]
-        out.per_item.extend({"task": task, **row} for row in result.per_item)
+                out.not_attempted.append(task)
+        out.per_item.extend(rows)
     return out
 
 
@@ -191,9 +225,12 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
 
     timer = StageTimer()
     t_start = time.perf_counter()
+    if cfg.shard is not None:
+        corpus = shard_corpus(corpus, cfg.shard)  # same gold checksum: the shard is part of that gold's run
     progress(f"{spec.display}: predicting")
     system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold,
-                                                 timer=timer, progress=progress, limits=cfg.scoring.limits)
+                                                 timer=timer, progress=progress, limits=cfg.scoring.limits,
+                                                 shard=cfg.shard)
     if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
         spec = replace(spec, label=system.default_label)
     scores = score_tasks(corpus, preds, attempted, cfg, timer=timer, progress=progress, display=spec.display)
@@ -210,9 +247,16 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
         "config_hash": chash, "tasks": scores.metrics, "not_attempted": scores.not_attempted,
         "scoring": {"n_resamples": cfg.scoring.n_resamples, "confidence": cfg.scoring.confidence, "seed": cfg.scoring.seed},
     }
+    parent = None
+    if cfg.shard is not None:
+        metrics_doc["shard"] = shard_record(cfg.shard, documents=[d.doc_id for d in corpus.documents],
+                                            tasks=[t for t in cfg.tasks if t in attempted], predicted=scores.predicted)
+        parent = shard_parent(Path(cfg.results_dir), safe_name(spec.display), chash)
     predictions_rows = [submission_to_json(preds[d.doc_id]) for d in corpus.documents if d.doc_id in preds]
     manifest = _manifest(spec, system, attempted, corpus, cfg, chash=chash, argv=argv, overrides=overrides)
     manifest["wall_time_seconds"] = dict(timer.seconds)  # what the report can show (report time comes after)
+    if cfg.shard is not None:
+        manifest["shard"] = {"index": cfg.shard.index, "count": cfg.shard.count}
     files = {
         "config.yaml": _yaml(resolved_config),
         "overrides.yaml": _yaml(overrides),
@@ -220,9 +264,11 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
         "per_item.jsonl": _jsonl(scores.per_item),
         "metrics.json": canonical_json(metrics_doc),
     }
-    return PendingRun(label=spec.display, results_dir=Path(cfg.results_dir), folder_name=f"{run_stamp()}-{chash}",
+    stamp = run_stamp()
+    name = cfg.shard.folder_name(stamp) if cfg.shard is not None else f"{stamp}-{chash}"
+    return PendingRun(label=spec.display, results_dir=Path(cfg.results_dir), folder_name=name,
                       files=files, manifest=manifest, metrics=scores.metrics, ranked=ranked, timer=timer,
-                      started=t_start)
+                      started=t_start, parent=parent)
 
 
 def _manifest(spec: SystemSpec, system, attempted, corpus: Corpus, cfg: RunConfig, *, chash: str,
@@ -247,11 +293,9 @@ def finish_run(run: PendingRun) -> RunOutcome:
     run.timer.seconds["total"] = round(time.perf_counter() - run.started, 4)
     manifest = {**run.manifest, "wall_time_seconds": run.timer.seconds}
     files = {**run.files, "manifest.json": canonical_json(manifest)}
-    run_dir = commit_run(run.results_dir, run.label, run.folder_name, files)
-    return RunOutcome(label=run.label, run_dir=run_dir, metrics=run.metrics, ranked=run.ranked)
+    parent = run.parent if run.parent is not None else Path(run.results_dir) / safe_name(run.label)
+    run_dir = commit_folder(parent, run.folder_name, files)
+    shard = run.manifest.get("shard")
+    return RunOutcome(label=run.label, run_dir=run_dir, metrics=run.metrics, ranked=run.ranked,
+                      shard=Shard(**shard) if shard else None)
 
-
-def _yaml(obj: Any) -> bytes:
-    import yaml
-
-    return yaml.safe_dump(obj, allow_unicode=True, sort_keys=True).encode("utf-8")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from benchmark.errors import InputError
+from benchmark.harness.shards import shard_marker
 
 _FOLDER = re.compile(r"^(\d{8}T\d{6}Z)-[0-9A-Za-z]+(?:-(\d+))?$")
 _STAMP = re.compile(r"^\d{8}T\d{6}Z$")
@@ -148,6 +149,8 @@ def read_run(run_dir: Path) -> Run:
     doc = _load(path)
     if not isinstance(doc, dict):
         raise InputError(f"expected a JSON object, got {type(doc).__name__}", file=str(path))
+    if shard_marker(doc) is not None:  # one part of a sharded run: never ranked as a complete run
+        raise InputError(shard_marker(doc), file=str(run_dir))
     tasks_raw = _need(doc, "tasks", dict, path)
     tasks: dict[str, tuple[Mapping[str, Any], ...]] = {}
     for task, metrics in sorted(tasks_raw.items()):

@@ -11,6 +11,7 @@ never sees half a file.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,11 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
 
         # The gold folder the run was configured with (default: the repository's data/).
         corpus = load_corpus(data_dir)
+    shard = metrics.get("shard")
+    if isinstance(shard, dict) and isinstance(shard.get("documents"), list):
+        # One shard of a sharded run: its reports show its own documents, as when it ran.
+        keep = set(shard["documents"])
+        corpus = replace(corpus, documents=tuple(d for d in corpus.documents if d.doc_id in keep))
     _check_gold(run_dir, metrics, corpus)
     reports = render_reports(
         metrics=metrics, predictions=read_jsonl(run_dir / "predictions.jsonl"),

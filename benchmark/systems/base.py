@@ -33,7 +33,9 @@ class System(Protocol):
     Optional attributes the harness reads with ``getattr``: ``needs_gold``
     (pass ``gold=``; only the oracle and ``sklearn``), ``training_note``
     (how a trained system was trained, for the report), ``default_label``
-    (run-folder name when ``system.label`` is unset), ``manifest_extra()`` and
+    (run-folder name when ``system.label`` is unset), ``shardable`` (``False``
+    when one document's prediction depends on other documents, so the run
+    cannot be split with ``shard.count``; default ``True``), ``manifest_extra()`` and
     ``on_items`` (a model-backed system declares it, ``None`` at first; the
     harness sets it to a ``(done, total)`` callback the system calls as items
     are predicted, for the progress bar).

@@ -109,6 +109,7 @@ class SklearnSystem:
     supported_tasks = frozenset({"stance", "quotes"})
     ranked = True
     needs_gold = True
+    shardable = False  # trained out of fold on the whole corpus: one document's label depends on the others
 
     def __init__(self, *, seed: int = 0, n_splits: int = 5, C: float = 1.0) -> None:
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:

@@ -88,15 +88,28 @@ class Task:
         document without a prediction, or whose field is ``None``, among
         attempted ones is scored as an empty prediction.
         """
-        if all(p is None or getattr(p, self.field) is None for _, p in pairs):
+        if not self.attempted(pairs):
             return TaskResult(self.name, (), ())
+        return self.score_rows(self.corpus_rows(pairs), gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed,
+                               confidence=confidence, alignment=alignment)
+
+    def attempted(self, pairs: Sequence[tuple[Document, DocPrediction | None]]) -> bool:
+        """Whether any prediction has this task's field (``None`` everywhere: not attempted)."""
+        return any(p is not None and getattr(p, self.field) is not None for _, p in pairs)
+
+    def corpus_rows(self, pairs: Sequence[tuple[Document, DocPrediction | None]]) -> list[dict]:
+        """Per-item rows of every document in order, a missing prediction scored as an empty one.
+
+        These are the rows :meth:`evaluate_corpus` scores; a shard of a run
+        writes them even when it is not attempted there, so that the rows of
+        all shards joined are those of the whole corpus.
+        """
         rows: list[dict] = []
         for gold, pred in pairs:
             if pred is None or getattr(pred, self.field) is None:
                 pred = DocPrediction(gold.doc_id if pred is None else pred.doc_id, **{self.field: ()})
             rows += self.per_item(gold=gold, pred=pred)
-        return self.score_rows(rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed,
-                               confidence=confidence, alignment=alignment)
+        return rows
 
     def score_rows(
         self, rows: Sequence[Mapping[str, Any]], *, gold_sha256: str, n_resamples: int, seed: int,

@@ -1,0 +1,37 @@
+"""Render a scored run's reports and write its folder: the last step of ``run`` and of ``merge-shards``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from benchmark.gold.schema import Corpus
+from benchmark.harness.config import ReportOptions
+from benchmark.harness.rundir import canonical_json
+from benchmark.harness.runner import PendingRun, RunOutcome, finish_run
+
+
+def read_jsonl(data: bytes) -> list[Any]:
+    """The objects of JSON Lines bytes (blank lines skipped)."""
+    return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
+
+
+def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions,
+                      progress=lambda s: None) -> RunOutcome:
+    """Add ``report.md``/``report.html`` to ``pending`` (harness), then write the folder atomically."""
+    from benchmark.report.render import render_reports
+
+    progress(f"{pending.label}: writing reports")
+    files = pending.files
+    with pending.timer.time("report"):
+        # Render from the files and manifest as they will read back from disk
+        # (sorted keys), so `report RUN_DIR` later reproduces these bytes exactly.
+        reports = render_reports(
+            metrics=json.loads(files["metrics.json"]),
+            predictions=read_jsonl(files["predictions.jsonl"]),
+            per_item=read_jsonl(files["per_item.jsonl"]),
+            manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
+            worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
+        )
+    files.update({name: text.encode("utf-8") for name, text in reports.items()})
+    return finish_run(pending)
