@@ -81,11 +81,18 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
         return 1
     from benchmark.gold.loading import load_corpus
 
-    corpus = load_corpus(data_dir, layer=args.layer)
-    for d in corpus.documents:
+    everything = load_corpus(data_dir, layer=args.layer, include_unannotated=True)
+    for d in everything.documents:
+        note = " (unannotated: checked, not scored)" if d.status == "unannotated" else ""
         print(f"{d.doc_id}: {len(d.entities)} entities, {len(d.mentions)} mentions, "
-              f"{len(d.quotes)} quotes, {len(d.stances)} stances, {len(d.segments)} segments")
-    print(f"check-data: OK ({len(corpus.documents)} document(s), gold sha256 {corpus.sha256})")
+              f"{len(d.quotes)} quotes, {len(d.stances)} stances, {len(d.segments)} segments{note}")
+    n_open = sum(d.status == "unannotated" for d in everything.documents)
+    if n_open == len(everything.documents):
+        print(f"check-data: OK ({n_open} unannotated document(s), nothing to score yet)")
+        return 0
+    corpus = load_corpus(data_dir, layer=args.layer)
+    extra = f", {n_open} unannotated" if n_open else ""
+    print(f"check-data: OK ({len(corpus.documents)} annotated document(s){extra}, gold sha256 {corpus.sha256})")
     return 0
 
 
