@@ -58,3 +58,7 @@ class UnknownNameError(BenchmarkError):
 
 class ConfigError(BenchmarkError):
     """A configuration value is invalid."""
+
+
+class ServiceError(BenchmarkError):
+    """A server the project talks to (Label Studio) refused or failed a request."""

@@ -24,7 +24,9 @@ COMMANDS = {
     "leaderboard": "rank systems from run folders with CIs and paired significance",
     "publish": "build (and optionally upload) the Hub dataset and results folders",
     "export": "export the gold as a Hugging Face dataset folder (Parquet + card)",
-    "agreement": "inter-annotator agreement between the two raw annotation passes",
+    "agreement": "inter-annotator agreement between two annotation layers (default: the two raw passes)",
+    "annotate": "Label Studio round trip: export tasks, import a review, print the labeling config, push/pull",
+    "add-article": "add a new article: store its text, segment it, write an empty gold skeleton and its tasks",
 }
 
 
@@ -58,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
         elif name == "agreement":
             sp.add_argument("--data-dir", default=None)
             sp.add_argument("--json", action="store_true", help="print JSON instead of a table")
+            sp.add_argument("--a", default=None, metavar="LAYER",
+                            help="reference layer: gold, passes/<name> or a folder of <doc_id>.json "
+                                 "(default: passes/annotator_a)")
+            sp.add_argument("--b", default=None, metavar="LAYER", help="compared layer (default: passes/annotator_b)")
+        elif name == "annotate":
+            from benchmark.cli.annotate import add_parsers
+
+            add_parsers(sp)
+        elif name == "add-article":
+            from benchmark.cli.annotate import add_article_parser
+
+            add_article_parser(sp)
         elif name == "leaderboard":
             sp.add_argument("--runs", default="results/runs", help="folder of run folders")
             sp.add_argument("--out", default="results", help="where leaderboard.{md,csv,json,html} go")
@@ -105,6 +119,8 @@ _HANDLERS = {
     "report": ("benchmark.cli.commands", "cmd_report"),
     "export": ("benchmark.cli.commands", "cmd_export"),
     "agreement": ("benchmark.cli.commands", "cmd_agreement"),
+    "annotate": ("benchmark.cli.annotate", "cmd_annotate"),
+    "add-article": ("benchmark.cli.annotate", "cmd_add_article"),
     "leaderboard": ("benchmark.leaderboard", "cmd_leaderboard"),
     "publish": ("benchmark.publish", "cmd_publish"),
 }
