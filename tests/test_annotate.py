@@ -324,3 +324,14 @@ def test_a_human_review_is_recorded_and_shown_on_the_dataset_card(tmp_path, caps
     corpus = load_corpus(out)
     assert dict(corpus.documents[0].metadata)["reviewed_by"] == "Jane Doe (native speaker, 2025-03-01)"
     assert f"**Reviewed by people: {DOC}: Jane Doe (native speaker, 2025-03-01).**" in dataset_card(corpus, data_dir=out)
+
+
+@pytest.mark.parametrize("content,code,message", [
+    (b"\xff\xfe", 2, "not a Label Studio JSON export"),           # a bad file: one error, exit 2
+    (b'{"tasks": []}', 2, "expected a JSON list of tasks, each with a 'data' object"),
+    (b'[{"data": {"text": "x"}}]', 1, "task 0 (?), data: missing doc_id, text_file"),  # listed problems: exit 1
+])
+def test_an_export_that_is_not_one_is_refused(tmp_path, capsys, content, code, message):
+    (tmp_path / "e.json").write_bytes(content)
+    assert main(["annotate", "import", str(tmp_path / "e.json"), "--out", str(tmp_path / "out")]) == code
+    assert message in capsys.readouterr().err and not (tmp_path / "out").exists()

@@ -27,6 +27,8 @@ from benchmark.gold.problems import Problem
 from benchmark.gold.schema import Document
 
 SOURCES = ("annotations", "predictions")
+MAX_EXPORT_BYTES = 500_000_000
+"""An export of a thousand articles is under 500 MB; a bigger file is refused unread."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Imported:
 def read_export(path: Path) -> list[dict[str, Any]]:
     """The tasks of a Label Studio JSON export (or of our own tasks file)."""
     try:
+        if Path(path).stat().st_size > MAX_EXPORT_BYTES:
+            raise InputError(f"more than {MAX_EXPORT_BYTES} bytes: not read; export fewer tasks at a time",
+                             file=str(path))
         tasks = json.loads(Path(path).read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
