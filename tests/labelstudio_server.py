@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -38,7 +39,9 @@ class Server:
 
 
 def label_studio_command() -> str | None:
-    return shutil.which("label-studio")
+    """The ``label-studio`` command: on PATH, or beside this Python (a venv not activated)."""
+    beside = Path(sys.executable).parent / "label-studio"
+    return shutil.which("label-studio") or (str(beside) if beside.is_file() else None)
 
 
 def _free_port() -> int:
