@@ -2,7 +2,7 @@
 
 Data flows one way through the stage packages (see ``docs/ARCHITECTURE.md``)::
 
-    gold → submission → scoring → tasks → systems → harness → report → leaderboard → publish → cli
+    gold → submission → scoring → tasks → systems → harness → report → leaderboard → publish → annotate → cli
 
 The typed API for the gold data::
 

@@ -60,6 +60,10 @@ class ConfigError(BenchmarkError):
     """A configuration value is invalid."""
 
 
+class ServiceError(BenchmarkError):
+    """A server the project talks to (Label Studio) refused or failed a request."""
+
+
 class NothingToRun(ConfigError):
     """The selected system supports none of the selected tasks."""
 

@@ -37,6 +37,13 @@ def span_at(doc, start: int, end: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
+def _first_word_and_space(doc) -> Span:
+    content = doc.quote(doc.stances[1].quote).content[0]
+    space = doc.text.index(" ", content.start)
+    assert space + 1 < content.end, "the test needs a content of several words"
+    return span_at(doc, content.start, space + 1)
+
+
 def replace_in(doc, layer: str, index: int, **changes):
     items = list(getattr(doc, layer))
     items[index] = dataclasses.replace(items[index], **changes)
@@ -147,9 +154,10 @@ def _doc_cases():
          "quotes[0].nested_in: dangling reference to quote 'q1'"),
         ("dangling stance holder", replace_in(d, "stances", 0, holder="putin"),
          "stances[0].holder: dangling reference to entity 'putin'"),
+        # q2's first word and the space after it: inside q2's content, so only the whitespace rule fires
         ("evidence with trailing whitespace",
-         replace_in(d, "stances", 0, evidence=span_at(d, US.start, US.end + 1)),
-         "stances[0].evidence: span 'الولايات المتحدة ' has leading or trailing whitespace"),
+         replace_in(d, "stances", 1, evidence=_first_word_and_space(d)),
+         f"stances[1].evidence: span {_first_word_and_space(d).text!r} has leading or trailing whitespace"),
         ("duplicate (quote, target) pair", replace_in(d, "stances", 1, quote="q1"),
          "stances[1]: duplicate stance for quote 'q1' and target 'riyadh_talks'"),
         ("bad segment kind", replace_in(d, "segments", 0, kind="title"),

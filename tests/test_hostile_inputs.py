@@ -146,7 +146,7 @@ def test_validate_lists_every_problem_of_every_line(tmp_path):
         f"{path}:1: attribution[2]: duplicate quote_id='q02': already given in attribution[1]; "
         "expected at most one item per quote_id",
         f"{path}:1: attribution[0].quote_id: Unknown quote id 'q1'. Did you mean 'q01'? Available: "
-        + ", ".join(q.id for q in DOC.quotes),
+        + ", ".join(sorted(q.id for q in DOC.quotes)),  # the choices are listed sorted
         f"{path}:1: stance[0].target: " + problems_target("nope"),
         f"{path}:2: doc_id: expected string, got integer 5",
         f"{path}:3: not valid JSON: Expecting value at column 1; expected one JSON object per line",

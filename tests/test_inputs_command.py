@@ -13,6 +13,9 @@ from benchmark.gold.loading import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "submission.jsonl"
+# Sizes of the gold layers, counted in the gold JSON itself (not through the code under test).
+_GOLD = json.loads(next((ROOT / "data" / "gold").glob("*.json")).read_text(encoding="utf-8"))
+N_QUOTES, N_STANCES, N_SEGMENTS = len(_GOLD["quotes"]), len(_GOLD["stances"]), len(_GOLD["segments"])
 
 # Every key the file may hold: nothing else can leak (no speaker, label, type, cue, source, entity, reference).
 KEYS = {
@@ -71,7 +74,7 @@ def test_stance_inputs_are_the_gold_pairs(tmp_path, corpus):
     doc = corpus.documents[0]
     _check_keys(row)
     assert [(s["quote_id"], s["target"]) for s in row["stance_items"]] == [(s.quote, s.target) for s in doc.stances]
-    assert len(row["stance_items"]) == 39
+    assert len(row["stance_items"]) == N_STANCES
     assert {t["id"] for t in row["targets"]} == {t.id for t in corpus.targets}
 
 
@@ -80,7 +83,7 @@ def test_translation_inputs_are_the_segments_and_quotes(tmp_path, corpus):
     doc = corpus.documents[0]
     assert [s["id"] for s in row["segments"]] == [s.id for s in doc.segments]
     assert all(s["text"] == doc.text[s["start"]:s["end"]] for s in row["segments"])
-    assert len(row["quotes"]) == 33  # each gold quote's content is translated on its own too
+    assert len(row["quotes"]) == N_QUOTES  # each gold quote's content is translated on its own too
 
 
 def test_the_file_is_what_a_built_in_system_is_given(tmp_path, monkeypatch):
@@ -112,7 +115,8 @@ def test_inputs_suffice_to_write_a_complete_submission(tmp_path, capsys):
     }, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     capsys.readouterr()
     assert main(["validate", str(sub)]) == 0
-    assert "gold items covered: attribution 33/33; stance 39/39; translations: segments 47/47" in capsys.readouterr().out
+    assert (f"gold items covered: attribution {N_QUOTES}/{N_QUOTES}; stance {N_STANCES}/{N_STANCES}; "
+            f"translations: segments {N_SEGMENTS}/{N_SEGMENTS}") in capsys.readouterr().out
     assert main(["inputs"]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
 
@@ -133,6 +137,6 @@ def test_the_example_submission_validates_and_scores(tmp_path, capsys):
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     assert sorted(metrics["tasks"]) == ["attribution", "end2end", "quotes", "speakers", "stance", "translation"]
     # By hand: q01-q03 name Lavrov (their gold speaker), q04 names Ushakov (gold: Lavrov);
-    # the other 29 gold quotes are unanswered and count as wrong: 3/33.
+    # every other gold quote is unanswered and counts as wrong: 3/N_QUOTES.
     accuracy = metrics["tasks"]["attribution"][0]
-    assert accuracy["name"] == "attribution_accuracy" and accuracy["value"] == pytest.approx(3 / 33)
+    assert accuracy["name"] == "attribution_accuracy" and accuracy["value"] == pytest.approx(3 / N_QUOTES)

@@ -125,13 +125,27 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    """``agreement``: inter-annotator agreement of the two raw passes."""
+    """``agreement [--a LAYER --b LAYER]``: inter-annotator agreement of two layers.
+
+    A layer is ``gold``, ``passes/<name>`` under the data folder, or any folder
+    of ``<doc_id>.json`` files (say two reviewers' ``annotate import``s); the
+    default is the two raw passes.
+    """
     import json
 
-    from benchmark.gold.loading import load_passes
+    from benchmark.gold.loading import PASSES, default_data_dir, load_corpus, load_passes
     from benchmark.scoring.agreement import agreement_table, compute_agreement
 
-    agr = compute_agreement(*load_passes(args.data_dir))
+    if args.a is None and args.b is None:
+        agr = compute_agreement(*load_passes(args.data_dir))
+    else:
+        data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+        layers = [args.a or PASSES[0], args.b or PASSES[1]]
+        for layer in layers:
+            if not (data_dir / layer).is_dir():
+                raise InputError(f"no layer folder {layer!r} (give gold, passes/<name> or a folder of <doc_id>.json)",
+                                 file=str(data_dir / layer))
+        agr = compute_agreement(*(load_corpus(data_dir, layer=layer) for layer in layers))
     if args.json:
         print(json.dumps(agr, indent=2, sort_keys=True))
     else:

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmark.cli.arguments import ARGUMENTS
 from benchmark.cli.output import report_error
 from benchmark.common.redact import redacting_output
 from benchmark.errors import BenchmarkError
@@ -27,8 +28,10 @@ COMMANDS = {
     "leaderboard": "rank systems from run folders with CIs and paired significance",
     "publish": "build (and optionally upload) the Hub dataset and results folders",
     "export": "export the gold as a Hugging Face dataset folder (Parquet + card)",
-    "agreement": "inter-annotator agreement between the two raw annotation passes",
+    "agreement": "inter-annotator agreement between two annotation layers (default: the two raw passes)",
     "inputs": "write what each task gives a system (text, segments, gold quote spans, stance pairs) as JSON Lines",
+    "annotate": "Label Studio round trip: export tasks, import a review, print the labeling config, push/pull",
+    "add-article": "add a new article: store its text, segment it, write an empty gold skeleton and its tasks",
 }
 
 
@@ -39,58 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_ in COMMANDS.items():
-        sp = sub.add_parser(name, help=help_, description=help_)
-        if name in ("run",):
-            sp.add_argument("overrides", nargs=argparse.REMAINDER, help="Hydra overrides")
-        elif name in ("validate", "score"):
-            sp.add_argument("path", help="predictions file (JSON Lines)")
-            sp.add_argument("--data-dir", default=None, help="gold data folder (default: the packaged data/)")
-            if name == "validate":
-                sp.add_argument("--fuzzy-threshold", type=float, default=90.0,
-                                help="rapidfuzz score (0-100) needed to align a text-only span (default 90)")
-            sp.add_argument("--max-file-mb", type=float, default=None,
-                            help="refuse a larger file (default 64; config: scoring.limits.max_file_mb)")
-            sp.add_argument("--max-items", type=int, default=None,
-                            help="refuse a document line with more items (default 5000; scoring.limits.max_items)")
-            sp.add_argument("--max-string-chars", type=int, default=None,
-                            help="refuse a longer string (default 20000; scoring.limits.max_string_chars)")
-            if name == "score":
-                sp.add_argument("--name", default=None, help="system name for the run folder (default: file stem)")
-                sp.add_argument("--out", default="results/runs", help="where run folders go")
-        elif name == "check-data":
-            sp.add_argument("--data-dir", default=None)
-            sp.add_argument("--layer", default="gold", help="gold, or passes/<annotator> for a raw pass")
-        elif name == "report":
-            sp.add_argument("run_dir", help="a finished run folder")
-        elif name == "merge-shards":
-            sp.add_argument("shards", nargs="+", metavar="SHARD_DIR",
-                            help="shard folders, or a folder holding them (<results_dir>/.shards/<system>/<hash>)")
-            sp.add_argument("--out", default="results/runs", help="where the joined run folder goes (default: %(default)s)")
-            sp.add_argument("--data-dir", default=None,
-                            help="gold data folder (default: the shards' paths.data_dir, else the packaged data/)")
-        elif name == "export":
-            sp.add_argument("--out", default="results/hub/dataset", help="output folder")
-            sp.add_argument("--data-dir", default=None)
-        elif name == "agreement":
-            sp.add_argument("--data-dir", default=None)
-            sp.add_argument("--json", action="store_true", help="print JSON instead of a table")
-        elif name == "leaderboard":
-            sp.add_argument("--runs", default="results/runs", help="folder of run folders")
-            sp.add_argument("--out", default="results",
-                            help="where leaderboard.{md,csv,json,html} go (git-ignored under results/)")
-            sp.add_argument("--n-resamples", type=int, default=1000)
-            sp.add_argument("--seed", type=int, default=12345)
-            sp.add_argument("--data-dir", default=None,
-                            help="gold data folder the runs were made on (default: the one their config.yaml "
-                                 "records, else the packaged data/; runs naming several folders are refused "
-                                 "unless this chooses one)")
-        elif name == "inputs":
-            sp.add_argument("--task", action="append", default=None, metavar="TASK",
-                            help="task(s) whose inputs to write (repeat or comma-separate; default: all tasks)")
-            sp.add_argument("--out", default=None, help="output file (default: standard output)")
-            sp.add_argument("--data-dir", default=None)
-        elif name == "publish":
-            sp.add_argument("overrides", nargs=argparse.REMAINDER, help="hub.repo_id=… hub.results_repo_id=… hub.dry_run=…")
+        ARGUMENTS[name](sub.add_parser(name, help=help_, description=help_))
     return p
 
 
@@ -107,11 +59,18 @@ def _cmd_check_data(args: argparse.Namespace) -> int:
         return 2  # bad input data, like every other user error
     from benchmark.gold.loading import load_corpus
 
-    corpus = load_corpus(data_dir, layer=args.layer)
-    for d in corpus.documents:
+    everything = load_corpus(data_dir, layer=args.layer, include_unannotated=True)
+    for d in everything.documents:
+        note = " (unannotated: checked, not scored)" if d.status == "unannotated" else ""
         print(f"{d.doc_id}: {len(d.entities)} entities, {len(d.mentions)} mentions, "
-              f"{len(d.quotes)} quotes, {len(d.stances)} stances, {len(d.segments)} segments")
-    print(f"check-data: OK ({len(corpus.documents)} document(s), gold sha256 {corpus.sha256})")
+              f"{len(d.quotes)} quotes, {len(d.stances)} stances, {len(d.segments)} segments{note}")
+    n_open = sum(d.status == "unannotated" for d in everything.documents)
+    if n_open == len(everything.documents):
+        print(f"check-data: OK ({n_open} unannotated document(s), nothing to score yet)")
+        return 0
+    corpus = load_corpus(data_dir, layer=args.layer)
+    extra = f", {n_open} unannotated" if n_open else ""
+    print(f"check-data: OK ({len(corpus.documents)} annotated document(s){extra}, gold sha256 {corpus.sha256})")
     return 0
 
 
@@ -125,6 +84,8 @@ _HANDLERS = {
     "merge-shards": ("benchmark.cli.commands", "cmd_merge_shards"),
     "export": ("benchmark.cli.commands", "cmd_export"),
     "agreement": ("benchmark.cli.commands", "cmd_agreement"),
+    "annotate": ("benchmark.cli.annotate", "cmd_annotate"),
+    "add-article": ("benchmark.cli.annotate", "cmd_add_article"),
     "leaderboard": ("benchmark.leaderboard", "cmd_leaderboard"),
     "publish": ("benchmark.publish", "cmd_publish"),
     "inputs": ("benchmark.cli.commands", "cmd_inputs"),

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from benchmark.common.ids import FirstSeen, duplicates
 from benchmark.gold.loading import document_from_json, gold_files, load_json, load_targets
 from benchmark.errors import GoldDataError
+from benchmark.gold.problems import Problem
 from benchmark.gold.schema import (
+    DOCUMENT_STATUSES,
     ENTITY_TYPES,
     MENTION_KINDS,
     QUOTE_TYPES,
@@ -40,20 +41,6 @@ from benchmark.gold.schema import (
 
 PROCLITICS = frozenset("وفبلك")
 MAX_PROCLITICS = 2
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One validation failure."""
-
-    file: str
-    field: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 def is_word_char(ch: str) -> bool:
@@ -101,9 +88,17 @@ def _label(value: str, allowed, file: str, field: str) -> list[Problem]:
     return []
 
 
-def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, text_bytes: bytes | None = None) -> list[Problem]:
-    """Every semantic problem of one document, layer by layer."""
+def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, text_bytes: bytes | None = None,
+                   references: bool = False) -> list[Problem]:
+    """Every semantic problem of one document, layer by layer.
+
+    With ``references``, an annotated document's English references are
+    checked too (:mod:`benchmark.gold.references`); the gold layer is, raw
+    passes (which may leave them empty) are not. An ``unannotated`` document
+    is checked for what it holds, never for completeness.
+    """
     p: list[Problem] = []
+    p += _label(doc.status, DOCUMENT_STATUSES, file, "metadata.status")
     actual_sha = hashlib.sha256(text_bytes if text_bytes is not None else doc.text.encode("utf-8")).hexdigest()
     if actual_sha != doc.text_sha256:
         p.append(Problem(file, "text_sha256", f"checksum mismatch: the text file has {actual_sha}, the gold records {doc.text_sha256}"))
@@ -114,6 +109,10 @@ def check_document(doc: Document, *, targets: tuple[Target, ...], file: str, tex
     p += _check_quotes(doc, file)
     p += _check_stances(doc, file, target_ids={x.id for x in targets})
     p += _check_segments(doc, file)
+    if references and doc.status == "annotated":
+        from benchmark.gold.references import check_references
+
+        p += check_references(doc, file=file)
     return p
 
 
@@ -170,17 +169,27 @@ def _check_quotes(doc: Document, file: str) -> list[Problem]:
 def _check_stances(doc: Document, file: str, *, target_ids: set[str]) -> list[Problem]:
     p: list[Problem] = []
     entity_ids = {e.id for e in doc.entities}
-    quote_ids = {q.id for q in doc.quotes}
+    speakers = {q.id: q.speaker for q in doc.quotes}
+    contents = {q.id: q.content for q in doc.quotes}
     seen_pairs: set[tuple[str, str]] = set()
     for i, s in enumerate(doc.stances):
         f = f"stances[{i}]"
         p += _label(s.label, STANCE_LABELS, file, f"{f}.label")
-        for key, known, what in (("quote", quote_ids, "quote"), ("holder", entity_ids, "entity"),
+        for key, known, what in (("quote", speakers, "quote"), ("holder", entity_ids, "entity"),
                                  ("target", target_ids, "target")):
             if getattr(s, key) not in known:
                 p.append(Problem(file, f"{f}.{key}", f"dangling reference to {what} {getattr(s, key)!r}"))
+        if s.quote in speakers and s.holder in entity_ids and s.holder != speakers[s.quote]:
+            # GUIDELINES 4: a stance is held by the speaker of its quote (a nested
+            # quote's stance by the inner speaker; the outer one repeats it only if endorsed).
+            p.append(Problem(file, f"{f}.holder", f"holder {s.holder!r} is not the speaker "
+                                                  f"{speakers[s.quote]!r} of quote {s.quote!r}"))
         if s.evidence is not None:
             p += check_span(doc.text, s.evidence, f"{f}.evidence", file)
+            content = contents.get(s.quote, ())
+            if content and not any(c.start <= s.evidence.start and s.evidence.end <= c.end for c in content):
+                p.append(Problem(file, f"{f}.evidence", f"evidence {s.evidence.text!r} is not inside the content "
+                                                        f"of quote {s.quote!r}"))
         if (s.quote, s.target) in seen_pairs:
             p.append(Problem(file, f, f"duplicate stance for quote {s.quote!r} and target {s.target!r}"))
         seen_pairs.add((s.quote, s.target))
@@ -200,8 +209,14 @@ def _check_segments(doc: Document, file: str) -> list[Problem]:
     return p
 
 
-def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
-    """Validate every document of ``layer`` plus the target inventory."""
+def check_data(data_dir: Path, *, layer: str = "gold", references: bool | None = None) -> list[Problem]:
+    """Validate every document of ``layer`` plus the target inventory.
+
+    With ``references`` (the default for the gold layer), annotated documents
+    also get the checks of their English references, and one spelling of each
+    word across them all: curation rules of the gold, which ``check-data``
+    applies; scoring needs only the rest (:func:`load_checked_corpus`).
+    """
     data_dir = Path(data_dir)
     problems: list[Problem] = []
     try:
@@ -212,7 +227,9 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
     files = gold_files(data_dir, layer)
     if not files:
         return [Problem(str(data_dir / layer), "", "no *.json documents found")]
+    references = layer == "gold" if references is None else references
     seen_docs: FirstSeen[str] = FirstSeen()
+    annotated = []
     for f in files:
         try:
             obj = load_json(f)
@@ -224,7 +241,13 @@ def check_data(data_dir: Path, *, layer: str = "gold") -> list[Problem]:
         first = seen_docs.add(doc.doc_id, where=f)
         if first is not None:
             problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r} (also in {first})"))
-        problems += check_document(doc, targets=targets, file=str(f), text_bytes=text_bytes)
+        problems += check_document(doc, targets=targets, file=str(f), text_bytes=text_bytes, references=references)
+        if doc.status == "annotated":
+            annotated.append((doc, str(f)))
+    if references:
+        from benchmark.gold.references import check_spelling
+
+        problems += check_spelling(annotated, targets=targets, targets_file=str(data_dir / "targets.json"))
     return problems
 
 
@@ -233,11 +256,13 @@ def load_checked_corpus(data_dir: Path | str | None = None):
 
     Commands that score against the gold use this, so a broken gold (say a
     custom data folder) is reported as such, not blamed on a system's file.
+    The rules of the English references are left to ``check-data``: a corpus
+    whose references are unfinished can still be scored.
     """
     from benchmark.gold.loading import default_data_dir, load_corpus
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    problems = check_data(data_dir)
+    problems = check_data(data_dir, references=False)
     if problems:
         raise GoldDataError(
             f"the gold data fails check-data ({len(problems)} problem(s)); first: {problems[0]}; "

@@ -266,22 +266,35 @@ def corpus_checksum(data_dir: Path, files: list[Path]) -> str:
     return h.hexdigest()
 
 
-def load_corpus(data_dir: Path | str | None = None, *, layer: str = "gold") -> Corpus:
-    """Load every document of ``layer`` (``gold`` or ``passes/<name>``).
+def load_corpus(data_dir: Path | str | None = None, *, layer: str = "gold",
+                include_unannotated: bool = False) -> Corpus:
+    """Load every document of ``layer`` (``gold``, ``passes/<name>`` or a folder).
 
     Parameters
     ----------
     data_dir : path, optional
         The data folder; defaults to the repository's ``data/``.
     layer : str
-        Sub-folder holding one JSON file per document.
+        Sub-folder holding one JSON file per document; an absolute path is
+        used as it is (the article texts still come from ``data_dir``).
+    include_unannotated : bool
+        Keep documents whose ``metadata["status"]`` is ``unannotated``. By
+        default they are left out (listed in :attr:`Corpus.unannotated`) and
+        out of the checksum: they are not scored, and adding one does not
+        change the gold version.
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     files = gold_files(data_dir, layer)
     if not files:
         raise GoldDataError(f"no *.json documents in {Path(data_dir) / layer}")
-    docs = tuple(document_from_json(load_json(f), file=f, data_dir=data_dir) for f in files)
-    return Corpus(documents=docs, targets=load_targets(data_dir), sha256=corpus_checksum(data_dir, files))
+    loaded = [(f, document_from_json(load_json(f), file=f, data_dir=data_dir)) for f in files]
+    kept = [(f, d) for f, d in loaded if include_unannotated or d.status != "unannotated"]
+    skipped = () if include_unannotated else tuple(d.doc_id for _, d in loaded if d.status == "unannotated")
+    if not kept:
+        raise GoldDataError(f"no annotated documents in {Path(data_dir) / layer}: "
+                            f"{len(skipped)} document(s) are unannotated ({', '.join(skipped)})")
+    return Corpus(documents=tuple(d for _, d in kept), targets=load_targets(data_dir),
+                  sha256=corpus_checksum(data_dir, [f for f, _ in kept]), unannotated=skipped)
 
 
 PASSES = ("passes/annotator_a", "passes/annotator_b")

@@ -23,6 +23,10 @@ MENTION_KINDS = ("named", "nominal", "metonymic")
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 STANCE_LABELS = ("FAVOR", "AGAINST", "NONE")
 SEGMENT_KINDS = ("headline", "body", "boilerplate")
+DOCUMENT_STATUSES = ("unannotated", "annotated")
+"""Values of a document's ``metadata["status"]``: an ``unannotated`` document
+(a new article's skeleton, or one whose annotation is not finished) is checked
+but never scored; a document without the key is ``annotated``."""
 
 
 @dataclass(frozen=True, order=True)
@@ -164,6 +168,11 @@ class Document:
     stances: tuple[Stance, ...]
     segments: tuple[Segment, ...]
 
+    @property
+    def status(self) -> str:
+        """``metadata["status"]``, ``"annotated"`` when absent (:data:`DOCUMENT_STATUSES`)."""
+        return dict(self.metadata).get("status", "annotated")
+
     def entity(self, entity_id: str) -> Entity:
         """Return the entity with ``entity_id`` (``KeyError`` if absent)."""
         for e in self.entities:
@@ -209,6 +218,8 @@ class Corpus:
     targets: tuple[Target, ...]
     sha256: str
     """Checksum over the gold files and texts: identifies this gold version."""
+    unannotated: tuple[str, ...] = ()
+    """Ids of the documents left out because their status is ``unannotated``."""
 
     def document(self, doc_id: str) -> Document:
         for d in self.documents:

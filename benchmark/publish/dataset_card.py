@@ -163,13 +163,20 @@ def _datasheet(corpus: Corpus, c: dict[str, Any]) -> str:
   spans over an inventory of {c['targets']} targets; {c['segments']} segments with English references.
   The publisher's boilerplate is segmented and translated but carries no attribution annotation;
   sub-headlines that paraphrase a quote without a cue are not quotes. Full rules: `GUIDELINES.md`.
-- **Who annotated.** Both raw passes, the adjudication and the English references were produced
-  by AI language-model sessions (the project's engineering assistant and its helper sessions), not by
-  human annotators: each annotation pass was a separate session that saw only the guidelines and
-  the text; the translations were written by a separate session instructed to translate itself
-  (no machine-translation system or API was used). No native speaker has reviewed the gold yet.
+- **Who annotated what.** Entities, mentions, quotes and stances: two independent raw passes, each
+  by an AI language-model session that saw only the guidelines and the text, adjudicated by the
+  project's engineering assistant (also a language model); the guideline v1.2 decisions and their
+  changes to the gold (`ADJUDICATION.md`) were made the same way. English references: a separate
+  language-model session instructed to translate itself (no machine-translation system or API was
+  used), reconciled with the quote references in v1.2. **Reviewed by people: {_reviewed(corpus)}.**
   Because the two passes come from the same kind of model, their agreement overstates what two
-  human annotators would reach; a human review pass is the most valuable next step.
+  human annotators would reach; a human review is the most valuable next step.
+- **Contributing a review.** In the source repository, `python -m benchmark annotate export` writes
+  the gold as Label Studio tasks with a labeling configuration; a reviewer corrects them in Label
+  Studio, `python -m benchmark annotate import` turns the export back into gold JSON checked like
+  `check-data`, and `python -m benchmark agreement --a … --b …` compares reviewers before
+  adjudication (`docs/ANNOTATION.md`). New articles enter the same way
+  (`python -m benchmark add-article`).
 - **Known limitations.** {n_docs} article{'s' if n_docs != 1 else ''} (~{n_chars:,} characters): confidence intervals are wide and
   stance classes are small; a single news genre and topic; the Arabic appears to be translated from an
   English original (Latin-script names such as «Kirill Dmitriev» are left untranslated); spans
@@ -192,6 +199,13 @@ def dataset_card(corpus: Corpus, *, data_dir: Path, tables: dict[str, Any] | Non
     c = corpus_counts(corpus)
     body = _intro(tables) + _counts(c) + _agreement(data_dir) + _datasheet(corpus, c)
     return f"---\n{card_data(tables).to_yaml()}\n---\n\n{body}"
+
+
+def _reviewed(corpus: Corpus) -> str:
+    """Who reviewed the gold, from each document's ``metadata.reviewed_by``."""
+    names = [f"{d.doc_id}: {dict(d.metadata)['reviewed_by']}" for d in corpus.documents
+             if dict(d.metadata).get("reviewed_by")]
+    return "; ".join(names) if names else "none yet"
 
 
 def _source_line(doc) -> str:

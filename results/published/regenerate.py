@@ -74,7 +74,8 @@ def run_table(lb: dict[str, Any]) -> str:
     order = _system_order()
     ordered = sorted(systems.values(), key=lambda s: (order.index(s.label) if s.label in order else len(order),
                                                       s.label))
-    return comparison_table(ordered)
+    # As printed into a pipe: 80 columns, no colour (so the README does not depend on a terminal).
+    return comparison_table(ordered, width=80, colour=False)
 
 
 def _settings(lb: dict[str, Any]) -> dict[str, str]:
