@@ -63,9 +63,20 @@ def test_family_builder_reads_dict_and_list_families_sorted_by_item():
     assert ratio(0, 1)(np.array([[1.0, 4.0], [0.0, 0.0]]))[0] == 0.25
 
 
+def test_a_family_read_by_unit_takes_every_row_of_the_unit_with_zeros_where_left_out():
+    rows = [{"doc_id": "d", "item": "s2", "unit": "segment", "stats": {"f": {"x": 1, "y": 2}}},
+            {"doc_id": "d", "item": "s1", "unit": "segment", "stats": {}},
+            {"doc_id": "d", "item": "all", "unit": "document", "stats": {"f": {"x": 9, "y": 9}}}]
+    built = family_builder("f", ("x", "y"), ratio(0, 1), unit="segment")(rows)
+    # by hand: both segment rows are items (sorted by key), the one without "f" is zeros; the document row is not
+    assert built.keys == ("d/s1", "d/s2") and built.stats.tolist() == [[0, 0], [1, 2]]
+    with pytest.raises(ValueError):
+        family_builder("f", None, ratio(0, 1), unit="segment")
+
+
 def test_score_metric_details_and_signature_order():
     spec = span_metric_specs("x", "fam", "thing", schemes=("partial",), levels=("char",))[0]
-    rows = [{"doc_id": "d", "item": "s1", "stats": {"fam.char.partial": {
+    rows = [{"doc_id": "d", "item": "s1", "unit": "segment", "stats": {"fam.char.partial": {
         "pos": 2, "act": 2, "matched": 2, "cor": 1, "credit_p": 1.5, "credit_r": 1.5}}}]
     r = score_metric(spec, rows, gold_sha256=SHA, n_resamples=10, seed=3, confidence=0.9,
                      extra_fields=(("align", "exact"),), extra_packages=("rapidfuzz",))
@@ -82,7 +93,7 @@ def test_score_metric_counts_undefined_resamples():
     spec = span_metric_specs("x", "fam", "thing", schemes=("exact",), levels=("char",))[1]  # precision
     zero = {"pos": 1, "act": 0, "matched": 0, "cor": 0, "credit_p": 0.0, "credit_r": 0.0}
     one = {"pos": 1, "act": 1, "matched": 1, "cor": 1, "credit_p": 1.0, "credit_r": 1.0}
-    rows = [{"doc_id": "d", "item": f"s{n}", "stats": {"fam.char.exact": s}} for n, s in enumerate([zero, one])]
+    rows = [{"doc_id": "d", "item": f"s{n}", "unit": "segment", "stats": {"fam.char.exact": s}} for n, s in enumerate([zero, one])]
     r = score_metric(spec, rows, gold_sha256=SHA, n_resamples=200, seed=1)
     undefined = dict(r.details)["undefined_resamples"]
     assert 0 < undefined < 200 and r.value == 1.0  # resamples of the first item alone have no prediction
@@ -90,7 +101,7 @@ def test_score_metric_counts_undefined_resamples():
 
 def test_undefined_metric_warns_with_its_name():
     spec = span_metric_specs("x", "fam", "thing", schemes=("exact",), levels=("char",))[1]
-    rows = [{"doc_id": "d", "item": "s", "stats": {"fam.char.exact": {
+    rows = [{"doc_id": "d", "item": "s", "unit": "segment", "stats": {"fam.char.exact": {
         "pos": 1, "act": 0, "matched": 0, "cor": 0, "credit_p": 0.0, "credit_r": 0.0}}}]
     with pytest.warns(UndefinedMetricWarning, match=r"x_precision.exact.char is undefined \(zero denominator over 1"):
         assert score_metric(spec, rows, gold_sha256=SHA, n_resamples=5, seed=1).value is None
@@ -130,7 +141,7 @@ def test_span_metric_specs_names_families_fields_and_values():
                                          ("type", "direct"))
     assert specs[0].packages == ("numpy",) and specs[0].base == "quote_content_f1"
     # P = 1.5/2, R = 1.0/4, F = 2·0.75·0.25/1.0 = 0.375
-    rows = [{"doc_id": "d", "item": "s", "stats": {"content.token.proportional.direct": {
+    rows = [{"doc_id": "d", "item": "s", "unit": "segment", "stats": {"content.token.proportional.direct": {
         "pos": 4, "act": 2, "matched": 2, "cor": 0, "credit_p": 1.5, "credit_r": 1.0}}}]
     values = [float(s.build(rows).aggregate(s.build(rows).stats.sum(0)[None])[0]) for s in specs]
     assert values == [0.375, 0.75, 0.25]
@@ -171,7 +182,9 @@ def test_translation_rows_record_sacrebleu_signatures_and_refuse_duplicates():
     rows = translation_rows(doc, preds)
     assert [r["item"] for r in rows] == ["s1", "s2", "s3", "s4", "s5", "q1", "q2", "q3", "q4", "q5"]
     sig = rows[0]["sacrebleu"]["chrf++"]
-    assert sig.startswith("chrF2++|nrefs:1|") and rows[4]["sacrebleu"]["ter"].startswith("TER|nrefs:1|")
+    assert sig.startswith("chrF2++|nrefs:1|") and rows[0]["sacrebleu"]["ter"].startswith("TER|nrefs:1|")
+    # the signatures are recorded once per document and unit (the first row), not repeated on every row
+    assert [r["item"] for r in rows if "sacrebleu" in r] == ["s1", "q1"]
     assert rows[5]["sacrebleu"]["quote_chrf++"].startswith("chrF2++|nrefs:1|") and rows[5]["unit"] == "quote"
     # s1: the named mention «لافروف» (lavrov) and the reference says "Lavrov"; a mixed quote, marks kept.
     assert rows[0]["stats"]["entity_names"] == {"correct": 1, "total": 1}
@@ -200,7 +213,8 @@ def test_translation_specs_copy_the_recorded_signature_whole():
     assert specs["chrf++"].row_fields([]) == (("sacrebleu_sig", "none"), ("scale", "0-100"))
     r = score_metric(specs["chrf++"], rows, gold_sha256=SHA, n_resamples=10, seed=1)
     assert parse_signature(r.signature)["sacrebleu_sig"] == rows[0]["sacrebleu"]["chrf++"]
-    other = [dict(rows[0], sacrebleu={**rows[0]["sacrebleu"], "chrf++": "chrF2++|nrefs:2"}), *rows[1:]]
+    # a second document scored with another setting (two references): its first row records another signature
+    other = [*rows, dict(rows[0], doc_id="e", sacrebleu={**rows[0]["sacrebleu"], "chrf++": "chrF2++|nrefs:2"})]
     with pytest.raises(InputError) as info:
         specs["chrf++"].row_fields(other)
     assert str(info.value).startswith("sacrebleu: rows record 2 different sacrebleu signatures for chrf++: ")
@@ -259,7 +273,8 @@ def test_translation_signatures_name_the_packages_that_computed_them():
     quote = parse_signature(score_metric(specs["quote_chrf++"], quote_rows, gold_sha256=SHA, n_resamples=5,
                                          seed=1).signature)
     assert (quote["ref"], quote["hyp"], quote["sacrebleu_sig"]) == (
-        "quote.translation_en", "quote_translations", quote_rows[-1]["sacrebleu"]["quote_chrf++"])
+        "quote.translation_en", "quote_translations",
+        next(r for r in quote_rows if r["unit"] == "quote")["sacrebleu"]["quote_chrf++"])
 
 
 def test_translation_values_use_their_own_family():

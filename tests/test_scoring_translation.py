@@ -11,7 +11,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from benchmark.errors import InputError
 from benchmark.scoring.translation import (
-    METRICS, corpus_score, has_quotation, name_found, score_from_stats, segment_statistics,
+    METRICS, chrf_pair_statistics, corpus_score, has_quotation, name_found, score_from_stats, segment_statistics,
     stats_width, to_sacrebleu_streams,
 )
 
@@ -46,6 +46,28 @@ def test_summed_statistics_give_sacrebleus_corpus_score_exactly(name, seed):
     assert stats.shape == (len(hyps), stats_width(name))
     assert float(score_from_stats(name, stats.sum(axis=0))[0]) == expected
     assert corpus_score(name, hypotheses=hyps, references=refs) == expected
+
+
+@pytest.mark.parametrize("name", METRICS)
+def _two_ref_corpus():
+    return (["Lavrov said the talks were useful.", "Russia agreed."],
+            [("Lavrov said the talks were very useful.", "Lavrov called the talks useful."), ("Russia agreed.",)])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_chrf_and_chrf_plus_plus_from_one_pass_equal_sacrebleus_own(seed):
+    # chrF's statistics are read off chrF++'s; each must still equal sacrebleu's corpus_score
+    # and its own signature (single and variable numbers of references).
+    for hyps, refs in (_corpus(seed), _two_ref_corpus()):
+        pair = chrf_pair_statistics(hypotheses=hyps, references=refs)
+        streams = [[r[0] for r in refs], [r[1] if len(r) > 1 else None for r in refs]]
+        streams = streams if any(len(r) > 1 for r in refs) else streams[:1]
+        for name in ("chrf++", "chrf"):
+            metric = SACREBLEU[name]()
+            score = metric.corpus_score(hyps, streams)
+            stats, sig = pair[name]
+            assert float(score_from_stats(name, stats.sum(axis=0))[0]) == score.score
+            assert sig == f"{score.name}|{metric.get_signature().format()}"
 
 
 @pytest.mark.parametrize("name", METRICS)

@@ -275,8 +275,13 @@ def test_rows_name_their_item_and_task():
         assert rows[-1]["stats"][f"content.char.{scheme}"]["act"] == 1  # the unaligned prediction
     # each row lists its own pairs, under the same keys as the statistics; q1's
     # content is «الاجتماع» (8 characters) + «مفيد» (4), predicted exactly
-    assert rows[0]["alignment"]["content.char.exact"] == [{"gold": "q1", "pred": 0, "overlap": 12, "same": True}]
-    assert rows[-1]["alignment"]["content.char.exact"] == []
+    # (written once per row: the exact scheme found the strict scheme's pairs, so it names them)
+    assert rows[0]["alignment"]["content.char.strict"] == [{"gold": "q1", "pred": 0, "overlap": 12, "same": True}]
+    assert rows[0]["alignment"]["content.char.exact"] == "=content.char.strict"
+    from benchmark.report.analysis import alignments_from_rows
+
+    assert alignments_from_rows(rows)[("d1", "content.char.exact")][0] == ("q1", 0, True)
+    assert "content.char.exact" not in rows[-1]["alignment"]  # no pair in the unaligned item: left out
 
 
 def test_paired_test_between_runs():

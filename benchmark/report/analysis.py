@@ -196,14 +196,17 @@ def alignments_from_rows(per_item: Sequence[Mapping[str, Any]]) -> dict[tuple[st
     recorded is absent.
 
     >>> rows = [{"doc_id": "d", "item": "s1", "alignment": {"e2e.char.type": [
-    ...          {"gold": "q1", "pred": 2, "overlap": 9, "same": True}]}},
+    ...          {"gold": "q1", "pred": 2, "overlap": 9, "same": True}], "e2e.token.type": "=e2e.char.type"}},
     ...         {"doc_id": "d", "item": "s2", "alignment": {"e2e.char.type": []}}]
     >>> alignments_from_rows(rows)
-    {('d', 'e2e.char.type'): (('q1', 2, True),)}
+    {('d', 'e2e.char.type'): (('q1', 2, True),), ('d', 'e2e.token.type'): (('q1', 2, True),)}
     """
     out: dict[tuple[str, str], list[tuple[str, int, bool]]] = {}
     for row in per_item:
-        for family, pairs in (row.get("alignment") or {}).items():
+        recorded = row.get("alignment") or {}
+        for family, pairs in recorded.items():
+            if isinstance(pairs, str) and pairs.startswith("="):  # the same pairs as an earlier family of the row
+                pairs = recorded[pairs[1:]]
             found = out.setdefault((str(row["doc_id"]), family), [])
             found += [(str(p["gold"]), int(p["pred"]), bool(p["same"])) for p in pairs]
     return {k: tuple(sorted(v)) for k, v in sorted(out.items())}

@@ -199,20 +199,33 @@ def family_builder(
     columns: tuple[str, ...] | None,
     aggregate: Aggregate,
     details: Callable[[np.ndarray], tuple] | None = None,
+    *,
+    unit: str | None = None,
 ) -> Callable[[Sequence[Mapping[str, Any]]], ItemStats]:
     """A ``build`` reading ``row["stats"][family]``.
 
     ``columns`` names the keys of a dict-valued family, in matrix order;
-    ``None`` means the family value is already a list of numbers.
+    ``None`` means the family value is already a list of numbers.  With
+    ``unit``, the items are every row of that unit and a row that leaves the
+    family out holds zeros there (span tasks write only the families an item
+    has something in, so per_item.jsonl stays small on a large corpus);
+    without it, the items are the rows that carry the family.
     """
+    if unit is not None and columns is None:
+        raise ValueError("a family read by unit needs its column names")
 
     def build(rows: Sequence[Mapping[str, Any]]) -> ItemStats:
-        chosen = family_rows(rows, family)
+        if unit is None:
+            chosen = family_rows(rows, family)
+        else:
+            chosen = sorted((r for r in rows if r.get("unit") == unit),
+                            key=lambda r: (str(r["doc_id"]), str(r["item"])))
         if columns is None:
             data = [list(r["stats"][family]) for r in chosen]
             width = len(data[0]) if data else 0
         else:
-            data = [[r["stats"][family][c] for c in columns] for r in chosen]
+            zero = dict.fromkeys(columns, 0)
+            data = [[(r["stats"].get(family) or zero)[c] for c in columns] for r in chosen]
             width = len(columns)
         matrix = np.asarray(data, dtype=float).reshape(len(chosen), width)
         return ItemStats(tuple(item_key(r) for r in chosen), matrix, aggregate, details)

@@ -350,7 +350,7 @@ def span_metric_specs(
                     f"{base}_{stat}.{scheme}.{level}{suffix}",
                     f"{what} {stat} ({scheme} scheme, {level} level{suffix.replace('.', ', ')})",  # pragma: no mutate
                     family_builder(f"{family}.{level}.{scheme}{suffix}", STAT_KEYS, _prf_aggregate(k),
-                                   _category_details(scheme)),
+                                   _category_details(scheme), unit="segment"),
                     (("scheme", scheme), ("level", level), ("norm", "none"), *extra),
                     ("numpy",),
                 ))

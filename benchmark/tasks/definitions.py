@@ -86,17 +86,41 @@ def _segment_rows(
         matrices = [*families.values(), *(m for _, m in extra.values())]
         if item == UNALIGNED and not any(m[n].any() for m in matrices):
             continue
+        # A family with nothing in this item is left out (read back as zeros: the
+        # builders take every segment row as an item), so a large corpus stays small.
         stats: dict[str, Any] = {
             name: {k: (float(v) if k.startswith("credit") else int(v)) for k, v in zip(STAT_KEYS, m[n])}
-            for name, m in families.items()
+            for name, m in families.items() if m[n].any()
         }
         for name, (cols, m) in extra.items():
-            stats[name] = {c: int(v) for c, v in zip(cols, m[n])}
+            if m[n].any():
+                stats[name] = {c: int(v) for c, v in zip(cols, m[n])}
         row: dict[str, Any] = {"unit": "segment", "item": item, "stats": stats}
         if pairs:
-            row["alignment"] = {name: per_item[n] for name, per_item in pairs.items()}
+            row["alignment"] = _row_alignment(pairs, n, first=not rows)
         rows.append(row)
     return rows
+
+
+def _row_alignment(pairs: Mapping[str, list[list[dict]]], n: int, *, first: bool) -> dict[str, Any]:
+    """The pairs of item ``n`` by family; the first item of a document lists every family.
+
+    An empty family is left out after the first item, and a family whose
+    pairs equal an earlier family's names it (``"=<family>"``) instead of
+    repeating them: :func:`benchmark.report.analysis.alignments_from_rows`
+    reads both forms.
+    """
+    out: dict[str, Any] = {}
+    seen: list[tuple[str, list[dict]]] = []
+    for name, per_item in pairs.items():
+        found = per_item[n]
+        if not found and not first:
+            continue
+        same = next((other for other, earlier in seen if found and earlier == found), None)
+        out[name] = f"={same}" if same else found
+        if found and same is None:
+            seen.append((name, found))
+    return out
 
 
 def _binned_pairs(matches: Sequence[Match], gold: Sequence[SpanSet], starts: Sequence[int],
@@ -275,7 +299,7 @@ QUOTES = Task(
                                       levels=("char",), extra=(("type", t),))]
         + span_metric_specs("quote_cue", "cue", "cue", schemes=CUE_SCHEMES, levels=("char",))
         + [MetricSpec("quote_type_accuracy", "quote-type accuracy on matched quotes (main metric's alignment)",
-                      family_builder("quote_type", _TYPE_CELLS, _type_accuracy, _type_details),
+                      family_builder("quote_type", _TYPE_CELLS, _type_accuracy, _type_details, unit="segment"),
                       (("match", TYPE_MATCH),))],
         "quote_content_f1.proportional.char",
     ),
