@@ -16,7 +16,7 @@ from benchmark.annotate.config import NO_EVIDENCE
 from benchmark.annotate.regions import Link, ReadResult, Region
 from benchmark.annotate.tasks import LIST_SEP
 from benchmark.gold.problems import Problem
-from benchmark.gold.schema import Document, Entity, Mention, Quote, Segment, Span, Stance
+from benchmark.gold.schema import Document, Entity, Mention, Quote, Segment, Stance
 
 PREFIX = {"Mention": ("m", 3), "Content": ("q", 2), "Stance": ("st", 2), "Segment": ("s", 2)}
 

@@ -32,6 +32,7 @@ def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions
             per_item=read_jsonl(files["per_item.jsonl"]),
             manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
             worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
+            predictions_checked=True,  # written by this run from predictions the reader accepted
         )
     files.update({name: text.encode("utf-8") for name, text in reports.items()})
     return finish_run(pending)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
 
 from benchmark.common.outpaths import check_output_dir
 from benchmark.errors import ConfigError
@@ -54,6 +54,7 @@ class ScoringSchema:
     seed: int = 12345
     fuzzy_threshold: float = 90.0
     limits: LimitsSchema = field(default_factory=LimitsSchema)
+    workers: Optional[int] = None
 
 
 @dataclass
@@ -116,6 +117,8 @@ class ScoringOptions:
     seed: int
     fuzzy_threshold: float
     limits: SubmissionLimits = DEFAULT_LIMITS
+    workers: int | None = None
+    """Processes computing per-item rows (``None``: every core on a large corpus); never changes a score."""
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,8 @@ def to_run_config(cfg: Any) -> RunConfig:
     _check_range("scoring.seed", s["seed"], low=0)
     _check_range("scoring.n_resamples", s["n_resamples"], low=1, high=MAX_RESAMPLES)
     _check_range("report.worst_errors", r["worst_errors"], low=0)
+    if s.get("workers") is not None:
+        _check_range("scoring.workers", s["workers"], low=1, high=256)
     if not 0 < float(s["confidence"]) < 1:
         raise ConfigError(f"must be strictly between 0 and 1, got {s['confidence']}", field="scoring.confidence")
     if not 0 <= float(s["fuzzy_threshold"]) <= 100:
@@ -281,7 +286,7 @@ def to_run_config(cfg: Any) -> RunConfig:
         tasks=tasks,
         systems=systems,
         scoring=ScoringOptions(int(s["n_resamples"]), float(s["confidence"]), int(s["seed"]), float(s["fuzzy_threshold"]),
-                               SubmissionLimits(**s.get("limits", {}))),
+                               SubmissionLimits(**s.get("limits", {})), s.get("workers")),
         report=ReportOptions(bool(r["markdown"]), bool(r["html"]), int(r["worst_errors"])),
         results_dir=str(p["results_dir"]),
         data_dir=p.get("data_dir"),

@@ -96,6 +96,7 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     """
     from benchmark.tasks.inputs import make_input
     from benchmark.submission.reader import parse_submission_lines, read_submission
+    from benchmark.systems.registry import is_builtin
     from benchmark.tasks.registry import TASKS
 
     if spec.name == "predictions":
@@ -129,8 +130,11 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
     with timer.time("align"):
         lines = [json.dumps(obj, ensure_ascii=False) for obj in raw]
+        # The JSON Schema guards external input; a built-in system's dicts are
+        # built by this package (and still read field by field), a plugin's are not.
         preds = parse_submission_lines(lines, corpus=corpus, file=f"<system {spec.name}>",
-                                       fuzzy_threshold=fuzzy_threshold, limits=limits)
+                                       fuzzy_threshold=fuzzy_threshold, limits=limits,
+                                       schema=not is_builtin(spec.name))
     return system, preds, attempted
 
 
@@ -184,10 +188,16 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
     A shard (``cfg.shard``) also keeps the rows of an attempted task none of
     its documents got a prediction for, so the merged rows are the whole corpus's.
     """
+    from benchmark.harness.parallel import corpus_rows
     from benchmark.tasks.registry import TASKS
 
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
     out = TaskScores({}, [], [], [])
+    predicted = {t: t in attempted and TASKS.get(t).attempted(pairs) for t in cfg.tasks}
+    wanted = [t for t in cfg.tasks if t in attempted and (predicted[t] or cfg.shard is not None)]
+    progress(f"{display}: per-item statistics ({len(pairs)} documents)")
+    with timer.time("score:rows"):
+        rows_of = corpus_rows(wanted, pairs, workers=cfg.scoring.workers)
     for task in cfg.tasks:
         if task not in attempted:
             # quotes and end2end share the "quotes" key: a system that does only
@@ -196,9 +206,8 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
             continue
         progress(f"{display}: scoring {task}")
         with timer.time(f"score:{task}"):
-            predicted = TASKS.get(task).attempted(pairs)
-            rows = TASKS.get(task).corpus_rows(pairs) if predicted or cfg.shard is not None else []
-            if predicted:
+            rows = rows_of.get(task, [])
+            if predicted[task]:
                 out.metrics[task], undefined = score_task_rows(task, rows, gold_sha256=corpus.sha256,
                                                                scoring=cfg.scoring)
                 out.undefined.extend(undefined)
@@ -238,8 +247,9 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     if note:
         print(f"warning: {note}", file=sys.stderr)
     ranked = getattr(system, "ranked", True)
-    # The size limits only refuse files; they never change a score, so they are not part of the hash.
-    scoring = {k: v for k, v in (resolved_config.get("scoring") or {}).items() if k != "limits"}
+    # The size limits only refuse files and the worker count only spreads the work;
+    # neither changes a score, so they are not part of the hash.
+    scoring = {k: v for k, v in (resolved_config.get("scoring") or {}).items() if k not in ("limits", "workers")}
     chash = config_hash({"system": resolved_config.get("system"), "tasks": list(cfg.tasks),
                          "scoring": scoring, "gold": corpus.sha256})
     metrics_doc = {

@@ -68,8 +68,14 @@ def build_report_data(
     corpus: Corpus,
     worst_errors: int,
     predictions_file: str = "predictions.jsonl",
+    predictions_checked: bool = False,
 ) -> ReportData:
-    """Parse predictions, pair them with the gold and check the metrics' shape."""
+    """Parse predictions, pair them with the gold and check the metrics' shape.
+
+    ``predictions_checked``: the predictions are the rows this process just
+    read and wrote (a run rendering its own reports), so the JSON Schema is
+    not checked again; a run folder read from disk is.
+    """
     from benchmark.submission.reader import parse_submission_lines
 
     if isinstance(worst_errors, bool) or not isinstance(worst_errors, int) or worst_errors < 0:
@@ -83,7 +89,7 @@ def build_report_data(
             raise InputError("expected a non-empty list of metric objects (main metric first)",
                              file="metrics.json", field=f"tasks.{name}")
     lines = [json.dumps(p, ensure_ascii=False, sort_keys=True) for p in predictions]
-    preds = parse_submission_lines(lines, corpus=corpus, file=predictions_file)
+    preds = parse_submission_lines(lines, corpus=corpus, file=predictions_file, schema=not predictions_checked)
     # As in scoring, a document without a field among documents that have it
     # counts as an empty prediction for that task, so its errors are listed.
     fields = {TASKS.get(t).field for t in tasks if t in TASKS.names()}

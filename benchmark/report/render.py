@@ -19,6 +19,7 @@ def render_reports(
     markdown: bool,
     html: bool,
     predictions_file: str = "predictions.jsonl",
+    predictions_checked: bool = False,
 ) -> dict[str, str]:
     """Render the requested reports of one run.
 
@@ -40,6 +41,9 @@ def render_reports(
         Which reports to render.
     predictions_file : str
         Name used in error messages about the predictions.
+    predictions_checked : bool
+        The predictions were accepted by the reader in this process (a run
+        rendering its own reports): the JSON Schema is not checked again.
 
     Returns
     -------
@@ -51,7 +55,8 @@ def render_reports(
     if not (markdown or html):
         return {}
     data = build_report_data(metrics=metrics, predictions=predictions, per_item=per_item, manifest=manifest,
-                             corpus=corpus, worst_errors=worst_errors, predictions_file=predictions_file)
+                             corpus=corpus, worst_errors=worst_errors, predictions_file=predictions_file,
+                             predictions_checked=predictions_checked)
     out: dict[str, str] = {}
     if markdown:
         from benchmark.report.markdown import render_markdown

@@ -40,7 +40,7 @@ import numpy as np
 from benchmark.errors import InputError, UnknownNameError
 from benchmark.common.registry import unknown_name_message
 from benchmark.scoring.signature import metric_signature
-from benchmark.scoring.stats import Aggregate, bootstrap_ci
+from benchmark.scoring.stats import Aggregate, ConfidenceInterval, bootstrap_cis
 
 
 class UndefinedMetricWarning(UserWarning):
@@ -272,8 +272,49 @@ def score_metric(
     ``extra_fields``/``extra_packages`` add run-level settings (how text was
     aligned) to the signature.
     """
-    items = spec.build(rows)
-    ci = bootstrap_ci(items.stats, items.aggregate, n_resamples=n_resamples, seed=seed, confidence=confidence)
+    return score_metrics([spec], rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed,
+                         confidence=confidence, extra_fields=extra_fields, extra_packages=extra_packages)[0]
+
+
+def score_metrics(
+    specs: Sequence[MetricSpec],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    gold_sha256: str,
+    n_resamples: int,
+    seed: int,
+    confidence: float = 0.95,
+    extra_fields: tuple[tuple[str, object], ...] = (),
+    extra_packages: tuple[str, ...] = (),
+    skip_empty_optional: bool = False,
+) -> list[MetricResult]:
+    """:func:`score_metric` of several metrics of the same rows, in order.
+
+    Metrics over the same items share one set of bootstrap draws
+    (:func:`~benchmark.scoring.stats.bootstrap_cis`), which gives each the
+    interval it would get alone.  With ``skip_empty_optional``, an optional
+    metric without items is left out (not attempted).
+    """
+    built = [(s, s.build(rows)) for s in specs]
+    if skip_empty_optional:
+        built = [(s, items) for s, items in built if not (s.optional and items.stats.shape[0] == 0)]
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for n, (_, items) in enumerate(built):
+        groups.setdefault(items.keys, []).append(n)
+    cis: dict[int, ConfidenceInterval] = {}
+    for members in groups.values():
+        found = bootstrap_cis([built[n][1].stats for n in members], [built[n][1].aggregate for n in members],
+                              n_resamples=n_resamples, seed=seed, confidence=confidence)
+        cis.update(zip(members, found))
+    return [_metric_result(s, items, cis[n], rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed,
+                           confidence=confidence, extra_fields=extra_fields, extra_packages=extra_packages)
+            for n, (s, items) in enumerate(built)]
+
+
+def _metric_result(spec: MetricSpec, items: ItemStats, ci: ConfidenceInterval, rows: Sequence[Mapping[str, Any]], *,
+                   gold_sha256: str, n_resamples: int, seed: int, confidence: float,
+                   extra_fields: tuple[tuple[str, object], ...],
+                   extra_packages: tuple[str, ...]) -> MetricResult:
     details: tuple = ()
     if items.details is not None:
         # JSON-clean values (NaN → None) so results compare equal and serialise.
@@ -290,7 +331,7 @@ def score_metric(
         warnings.warn(
             f"{spec.name} is undefined (zero denominator over {items.stats.shape[0]} items); reported as null",
             UndefinedMetricWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     recorded = spec.row_fields(rows) if spec.row_fields is not None else ()
     signature = metric_signature(

@@ -34,7 +34,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -132,14 +132,79 @@ def bootstrap_ci(
     >>> ci.estimate, 3.0 <= ci.low <= ci.high <= 9.0
     (6.0, True)
     """
-    stats = _as_matrix(stats)
+    return bootstrap_cis([stats], [aggregate], n_resamples=n_resamples, seed=seed, confidence=confidence)[0]
+
+
+def bootstrap_cis(
+    stats: Sequence[np.ndarray],
+    aggregates: Sequence[Aggregate],
+    *,
+    n_resamples: int = 1000,
+    seed: int,
+    confidence: float = 0.95,
+) -> list[ConfidenceInterval]:
+    """:func:`bootstrap_ci` of several metrics over the same items, from one set of draws.
+
+    Every metric of a task is resampled with the same seed, so its resamples
+    are the same item multisets; drawing them once and summing every metric's
+    statistics (identical matrices once) in the same matrix product gives
+    exactly the intervals separate calls would, at a fraction of the cost on
+    a large corpus.  Draws are made in blocks, so memory stays bounded.
+
+    >>> import numpy as np
+    >>> s = np.array([[1.0, 1.0], [0.0, 1.0], [1.0, 1.0]])
+    >>> both = bootstrap_cis([s, s[:, :1]], [lambda x: x[:, 0] / x[:, 1], lambda x: x[:, 0]], n_resamples=40, seed=2)
+    >>> both[0] == bootstrap_ci(s, lambda x: x[:, 0] / x[:, 1], n_resamples=40, seed=2)
+    True
+    """
+    matrices = [_as_matrix(s) for s in stats]
     _check_resampling(n_resamples, confidence, seed)
-    estimate = point_estimate(stats, aggregate) if stats.shape[0] else float("nan")
-    if stats.shape[0] == 0:
-        return ConfidenceInterval(estimate, float("nan"), float("nan"), n_resamples, n_resamples)
+    n_items = {m.shape[0] for m in matrices}
+    if len(n_items) > 1:
+        raise ValueError(f"metrics resampled together need the same items, got {sorted(n_items)} items")
+    n = n_items.pop() if n_items else 0
+    if n == 0:
+        return [ConfidenceInterval(float("nan"), float("nan"), float("nan"), n_resamples, n_resamples)
+                for _ in matrices]
+    columns, where = _distinct_columns(matrices)
+    sums = _resampled_sums_drawn(columns, n_resamples=n_resamples, seed=seed)
+    return [_interval(m, agg, sums[:, lo:hi], n_resamples, confidence)
+            for m, agg, (lo, hi) in zip(matrices, aggregates, where)]
+
+
+def _distinct_columns(matrices: Sequence[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    # Identical statistics (precision, recall and F1 of one family) are summed once.
+    blocks: list[np.ndarray] = []
+    where: list[tuple[int, int]] = []
+    seen: dict[bytes, tuple[int, int]] = {}
+    width = 0
+    for m in matrices:
+        key = m.shape[1].to_bytes(4, "little") + m.tobytes()
+        if key not in seen:
+            seen[key] = (width, width + m.shape[1])
+            blocks.append(m)
+            width += m.shape[1]
+        where.append(seen[key])
+    return np.concatenate(blocks, axis=1), where
+
+
+def _resampled_sums_drawn(stats: np.ndarray, *, n_resamples: int, seed: int) -> np.ndarray:
+    """Summed statistics of ``n_resamples`` resamples drawn as :func:`bootstrap_ci` draws them."""
+    n = stats.shape[0]
     rng = np.random.default_rng(seed)
-    indices = rng.choice(stats.shape[0], size=(n_resamples, stats.shape[0]), replace=True)
-    scores = np.asarray(aggregate(resampled_sums(stats, indices)), dtype=float)
+    out = np.empty((n_resamples, stats.shape[1]))
+    block = max(1, _BLOCK_CELLS // max(1, n))
+    for lo in range(0, n_resamples, block):
+        b = min(block, n_resamples - lo)
+        # Drawn block by block, the indices are those of one (B, n) draw with this seed.
+        out[lo:lo + b] = resampled_sums(stats, rng.choice(n, size=(b, n), replace=True))
+    return out
+
+
+def _interval(stats: np.ndarray, aggregate: Aggregate, sums: np.ndarray, n_resamples: int,
+              confidence: float) -> ConfidenceInterval:
+    estimate = point_estimate(stats, aggregate)
+    scores = np.asarray(aggregate(sums), dtype=float)
     defined = scores[~np.isnan(scores)]
     alpha = (1.0 - confidence) / 2.0
     if defined.size == 0:

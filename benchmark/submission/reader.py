@@ -70,13 +70,14 @@ class LineResult:
     problems: tuple[InputError, ...] = ()
 
 
-def _line_problems(raw: str, *, file: str, number: int, limits: SubmissionLimits):
+def _line_problems(raw: str, *, file: str, number: int, limits: SubmissionLimits, schema: bool = True):
     """``(decoded object or None, problems)`` of the checks that need no gold."""
     try:
         obj = decode_line(raw, file=file, line=number)
     except InputError as exc:
         return None, [exc]
-    for check in (lambda: check_line_limits(obj, limits=limits), lambda: schema_problems(obj)):
+    checks = [lambda: check_line_limits(obj, limits=limits)] + ([lambda: schema_problems(obj)] if schema else [])
+    for check in checks:
         # limits first: the schema check and the alignment cost time in proportion to the line
         found = [InputError(message, file=file, line=number, field=field or None) for field, message in check()]
         if found:
@@ -85,10 +86,14 @@ def _line_problems(raw: str, *, file: str, number: int, limits: SubmissionLimits
 
 
 def iter_lines(lines: Iterable[str | InputError], *, corpus: Corpus, file: str, fuzzy_threshold: float = FUZZY_THRESHOLD,
-               limits: SubmissionLimits = DEFAULT_LIMITS) -> Iterator[LineResult]:
+               limits: SubmissionLimits = DEFAULT_LIMITS, schema: bool = True) -> Iterator[LineResult]:
     """One :class:`LineResult` per non-blank line with every problem found on it.
 
-    An empty file gives one result with ``line=None`` and its problem.
+    An empty file gives one result with ``line=None`` and its problem.  With
+    ``schema=False`` the JSON Schema is not checked: for dicts this package
+    built itself (a built-in system's output, a run's own predictions), which
+    the typed reading below still checks field by field; every external file
+    is checked against the schema.
     """
     docs = {d.doc_id: d for d in corpus.documents}
     first_line: FirstSeen[str] = FirstSeen()
@@ -102,7 +107,7 @@ def iter_lines(lines: Iterable[str | InputError], *, corpus: Corpus, file: str, 
         if not raw.strip():
             continue  # blank lines (a trailing newline) carry nothing
         seen = True
-        obj, problems = _line_problems(raw, file=file, number=number, limits=limits)
+        obj, problems = _line_problems(raw, file=file, number=number, limits=limits, schema=schema)
         if obj is None:
             yield LineResult(number, None, 0, tuple(problems))
             continue
@@ -127,13 +132,15 @@ def iter_lines(lines: Iterable[str | InputError], *, corpus: Corpus, file: str, 
 
 def parse_submission_lines(lines: Iterable[str | InputError], *, corpus: Corpus, file: str = "<memory>",
                            fuzzy_threshold: float = FUZZY_THRESHOLD,
-                           limits: SubmissionLimits = DEFAULT_LIMITS) -> dict[str, DocPrediction]:
+                           limits: SubmissionLimits = DEFAULT_LIMITS, schema: bool = True) -> dict[str, DocPrediction]:
     """Parse JSON Lines (one string per line) into predictions keyed by doc id.
 
     Pure: no file access.  Raises :class:`InputError` on the first problem.
+    ``schema`` as in :func:`iter_lines`.
     """
     out = {}
-    for result in iter_lines(lines, corpus=corpus, file=file, fuzzy_threshold=fuzzy_threshold, limits=limits):
+    for result in iter_lines(lines, corpus=corpus, file=file, fuzzy_threshold=fuzzy_threshold, limits=limits,
+                             schema=schema):
         if result.problems:
             raise result.problems[0]
         out[result.prediction.doc_id] = result.prediction

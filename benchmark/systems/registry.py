@@ -103,6 +103,15 @@ def systems() -> Registry[Factory]:
     return Registry.from_table("system", rows)
 
 
+def is_builtin(name: str) -> bool:
+    """Whether system ``name`` is part of this package (its output needs no schema check).
+
+    >>> is_builtin("rules"), is_builtin("llm"), is_builtin("predictions")
+    (True, True, False)
+    """
+    return name in systems() and systems().get(name).origin == "built-in"
+
+
 def plugin_names() -> list[str]:
     """Names of the systems that installed distributions added (entry points)."""
     registry = systems()

@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 from benchmark.errors import InputError, UnknownNameError
 from benchmark.common.registry import unknown_name_message
 from benchmark.gold.schema import Document
-from benchmark.scoring.result import MetricSpec, TaskResult, score_metric
+from benchmark.scoring.result import MetricSpec, TaskResult, score_metrics
 from benchmark.submission.predictions import DocPrediction
 
 TEXT_ALIGNED_TASKS = frozenset({"speakers", "quotes", "attribution", "end2end"})
@@ -125,10 +125,7 @@ class Task:
         packages: tuple[str, ...] = ()
         if alignment and self.name in TEXT_ALIGNED_TASKS:
             extra, packages = (("align", alignment),), ("rapidfuzz",)
-        metrics = tuple(
-            score_metric(s, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence,
-                         extra_fields=extra, extra_packages=packages)
-            for s in self.specs
-            if not (s.optional and s.build(rows).stats.shape[0] == 0)
-        )
+        metrics = tuple(score_metrics(
+            self.specs, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence,
+            extra_fields=extra, extra_packages=packages, skip_empty_optional=True))
         return TaskResult(self.name, metrics, tuple(rows))

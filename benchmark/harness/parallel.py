@@ -1,0 +1,61 @@
+"""Per-item rows of many documents on several cores.
+
+A document's rows depend on that document alone, so the corpus is cut into
+contiguous chunks scored in worker processes and the rows are put back in
+document order: the result is the same list, byte for byte, as one process
+computes.  Small corpora (and ``workers=1``) stay in this process, where
+starting workers would cost more than it saves.
+
+Examples
+--------
+>>> choose_workers(None, n_documents=3, cpus=8)
+1
+>>> choose_workers(None, n_documents=500, cpus=2), choose_workers(4, n_documents=500, cpus=2)
+(2, 4)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Sequence
+
+from benchmark.gold.schema import Document
+from benchmark.submission.predictions import DocPrediction
+
+MIN_DOCUMENTS = 32
+"""Below this many documents the rows are computed in this process."""
+MAX_AUTO_WORKERS = 8
+
+Pairs = Sequence[tuple[Document, DocPrediction | None]]
+
+
+def choose_workers(workers: int | None, *, n_documents: int, cpus: int | None = None) -> int:
+    """Worker processes for ``n_documents``: ``workers`` when set, else every core (at most 8) on a large corpus."""
+    if workers is not None:
+        return max(1, workers)
+    if n_documents < MIN_DOCUMENTS:
+        return 1
+    return max(1, min(cpus or os.cpu_count() or 1, MAX_AUTO_WORKERS))
+
+
+def _rows_of_chunk(args: tuple[tuple[str, ...], Pairs]) -> dict[str, list[dict[str, Any]]]:
+    from benchmark.tasks.registry import TASKS
+
+    tasks, pairs = args
+    return {task: TASKS.get(task).corpus_rows(pairs) for task in tasks}
+
+
+def corpus_rows(tasks: Sequence[str], pairs: Pairs, *, workers: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``task → rows`` of every document (as :meth:`Task.corpus_rows` gives them), on ``workers`` processes."""
+    tasks = tuple(tasks)
+    n = choose_workers(workers, n_documents=len(pairs))
+    if n == 1 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
+        return _rows_of_chunk((tasks, pairs))
+    # A few chunks per worker even out documents of different lengths; order is kept by chunk.
+    size = max(1, -(-len(pairs) // (4 * n)))
+    chunks = [(tasks, pairs[lo:lo + size]) for lo in range(0, len(pairs), size)]
+    # fork: the gold and the predictions are already in memory; nothing is pickled on the way in.
+    with multiprocessing.get_context("fork").Pool(n) as pool:
+        parts = pool.map(_rows_of_chunk, chunks, chunksize=1)
+    return {task: [row for part in parts for row in part[task]] for task in tasks}
