@@ -64,7 +64,8 @@ def test_package_with_resolve_prints_one_resolved_package(flag, cwd, capsys):
     assert out.startswith("# @package scoring")
     # configs/scoring/default.yaml, with seed: ${seed} resolved to the override's 7
     assert yaml.safe_load(out) == {"n_resamples": 1000, "confidence": 0.95, "seed": 7, "fuzzy_threshold": 90.0,
-                                   "limits": {"max_file_mb": 64.0, "max_items": 5000, "max_string_chars": 20000}}
+                                   "limits": {"max_file_mb": 64.0, "max_items": 5000, "max_string_chars": 20000},
+                                   "workers": None}
 
 
 @pytest.mark.parametrize("argv,expected", [
