@@ -28,7 +28,7 @@ from benchmark.gold.loading import load_corpus
 from benchmark.harness.rundir import canonical_json, commit_run
 from benchmark.report.render import render_reports
 from benchmark.scoring.result import UndefinedMetricWarning
-from benchmark.submission.reader import parse_submission_lines, submission_line, write_submission
+from benchmark.submission.reader import parse_submission_lines, read_lines, submission_line, write_submission
 from benchmark.submission.report import validate_file
 from benchmark.systems.llm.parse import extract_json, parse_answer
 from benchmark.tasks.registry import TASKS, evaluate_task
@@ -212,10 +212,11 @@ def test_mutated_submissions_are_refused_cleanly_or_read_scored_and_written(data
             assert problem.startswith("…") or problem.startswith(str(path))
             _check_problem(problem, problem[:1] if problem.startswith("…") else str(path))
         try:
-            preds = parse_submission_lines([line], corpus=CORPUS, file="p.jsonl")
+            # The lines the validator read: a mutation that inserts a newline makes two.
+            preds = parse_submission_lines(read_lines(path), corpus=CORPUS, file=str(path))
         except BenchmarkError as exc:
             assert not report.valid  # the validator and the scorer's reader agree
-            _check_problem(str(exc), "p.jsonl")
+            _check_problem(str(exc), str(path))
             event(f"refused: {exc.message.split(':')[0][:40]}")
             return
         assert report.valid

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, Iterator
 
 from benchmark.gold.schema import Corpus
 from benchmark.harness.config import ReportOptions
@@ -13,7 +14,14 @@ from benchmark.harness.runner import PendingRun, RunOutcome, finish_run
 
 def read_jsonl(data: bytes) -> list[Any]:
     """The objects of JSON Lines bytes (blank lines skipped)."""
-    return [json.loads(x) for x in data.decode("utf-8").splitlines() if x]
+    return list(iter_jsonl(data))
+
+
+def iter_jsonl(data: bytes) -> Iterator[Any]:
+    """The objects of JSON Lines bytes one at a time (a large corpus's rows are never all parsed at once)."""
+    for line in io.BytesIO(data):
+        if line.strip():
+            yield json.loads(line)
 
 
 def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions,
@@ -29,7 +37,7 @@ def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions
         reports = render_reports(
             metrics=json.loads(files["metrics.json"]),
             predictions=read_jsonl(files["predictions.jsonl"]),
-            per_item=read_jsonl(files["per_item.jsonl"]),
+            per_item=iter_jsonl(files["per_item.jsonl"]),
             manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
             worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
             predictions_checked=True,  # written by this run from predictions the reader accepted

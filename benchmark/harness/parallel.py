@@ -21,6 +21,7 @@ import os
 from typing import Any, Sequence
 
 from benchmark.gold.schema import Document
+from benchmark.harness.rundir import jsonl_bytes
 from benchmark.submission.predictions import DocPrediction
 
 MIN_DOCUMENTS = 32
@@ -39,23 +40,29 @@ def choose_workers(workers: int | None, *, n_documents: int, cpus: int | None = 
     return max(1, min(cpus or os.cpu_count() or 1, MAX_AUTO_WORKERS))
 
 
-def _rows_of_chunk(args: tuple[tuple[str, ...], Pairs]) -> dict[str, list[dict[str, Any]]]:
+def _rows_of_chunk(args: tuple[str, Pairs]) -> tuple[list[dict[str, Any]], bytes]:
     from benchmark.tasks.registry import TASKS
 
-    tasks, pairs = args
-    return {task: TASKS.get(task).corpus_rows(pairs) for task in tasks}
+    task, pairs = args
+    rows = TASKS.get(task).corpus_rows(pairs)
+    # Serialised where they are computed: JSON Lines are per row, so the
+    # chunks' bytes joined in order are the whole corpus's bytes.
+    return rows, jsonl_bytes(rows)
 
 
-def corpus_rows(tasks: Sequence[str], pairs: Pairs, *, workers: int | None = None) -> dict[str, list[dict[str, Any]]]:
-    """``task → rows`` of every document (as :meth:`Task.corpus_rows` gives them), on ``workers`` processes."""
-    tasks = tuple(tasks)
+def task_rows(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[list[dict[str, Any]], bytes]:
+    """Rows of ``task`` for every document (as :meth:`Task.corpus_rows` gives them) and their JSON Lines bytes.
+
+    Computed on ``workers`` processes; the bytes are those
+    :func:`~benchmark.harness.rundir.jsonl_bytes` gives for the rows.
+    """
     n = choose_workers(workers, n_documents=len(pairs))
-    if n == 1 or not tasks or "fork" not in multiprocessing.get_all_start_methods():
-        return _rows_of_chunk((tasks, pairs))
+    if n == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _rows_of_chunk((task, pairs))
     # A few chunks per worker even out documents of different lengths; order is kept by chunk.
     size = max(1, -(-len(pairs) // (4 * n)))
-    chunks = [(tasks, pairs[lo:lo + size]) for lo in range(0, len(pairs), size)]
+    chunks = [(task, pairs[lo:lo + size]) for lo in range(0, len(pairs), size)]
     # fork: the gold and the predictions are already in memory; nothing is pickled on the way in.
     with multiprocessing.get_context("fork").Pool(n) as pool:
         parts = pool.map(_rows_of_chunk, chunks, chunksize=1)
-    return {task: [row for part in parts for row in part[task]] for task in tasks}
+    return [row for rows, _ in parts for row in rows], b"".join(data for _, data in parts)

@@ -143,7 +143,9 @@ class TaskScores:
     """What scoring every requested task of one run produced."""
 
     metrics: dict[str, list[dict[str, Any]]]
-    per_item: list[dict[str, Any]]
+    per_item: list[bytes]
+    """The ``per_item.jsonl`` lines of each task, in task order (bytes: the rows
+    of a large corpus are dropped as soon as their task is scored)."""
     not_attempted: list[str]
     undefined: list[str]
     """``task:metric`` names that were undefined (zero denominator)."""
@@ -188,33 +190,31 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
     A shard (``cfg.shard``) also keeps the rows of an attempted task none of
     its documents got a prediction for, so the merged rows are the whole corpus's.
     """
-    from benchmark.harness.parallel import corpus_rows
+    from benchmark.harness.parallel import task_rows
     from benchmark.tasks.registry import TASKS
 
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
     out = TaskScores({}, [], [], [])
-    predicted = {t: t in attempted and TASKS.get(t).attempted(pairs) for t in cfg.tasks}
-    wanted = [t for t in cfg.tasks if t in attempted and (predicted[t] or cfg.shard is not None)]
-    progress(f"{display}: per-item statistics ({len(pairs)} documents)")
-    with timer.time("score:rows"):
-        rows_of = corpus_rows(wanted, pairs, workers=cfg.scoring.workers)
     for task in cfg.tasks:
-        if task not in attempted:
+        predicted = task in attempted and TASKS.get(task).attempted(pairs)
+        if not predicted:
             # quotes and end2end share the "quotes" key: a system that does only
             # one of them must not be scored on the other.
             out.not_attempted.append(task)
-            continue
-        progress(f"{display}: scoring {task}")
-        with timer.time(f"score:{task}"):
-            rows = rows_of.get(task, [])
-            if predicted[task]:
+            if task not in attempted or cfg.shard is None:
+                continue
+        progress(f"{display}: per-item statistics of {task} ({len(pairs)} documents)")
+        with timer.time("score:rows"):
+            rows, data = task_rows(task, pairs, workers=cfg.scoring.workers)
+        if predicted:
+            progress(f"{display}: scoring {task}")
+            with timer.time(f"score:{task}"):
                 out.metrics[task], undefined = score_task_rows(task, rows, gold_sha256=corpus.sha256,
                                                                scoring=cfg.scoring)
-                out.undefined.extend(undefined)
-                out.predicted.append(task)
-            else:
-                out.not_attempted.append(task)
-        out.per_item.extend(rows)
+            out.undefined.extend(undefined)
+            out.predicted.append(task)
+        out.per_item.append(data)
+        del rows  # one task's rows at a time in memory
     return out
 
 
@@ -271,7 +271,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
         "config.yaml": _yaml(resolved_config),
         "overrides.yaml": _yaml(overrides),
         "predictions.jsonl": _jsonl(predictions_rows),
-        "per_item.jsonl": _jsonl(scores.per_item),
+        "per_item.jsonl": b"".join(scores.per_item),
         "metrics.json": canonical_json(metrics_doc),
     }
     stamp = run_stamp()

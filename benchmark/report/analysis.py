@@ -46,18 +46,9 @@ from typing import Any, Mapping, Sequence
 from benchmark.errors import InputError
 from benchmark.submission.predictions import DocPrediction
 from benchmark.gold.schema import Document, Segment, Span
-
-QUOTE_FAMILY = "content.char.proportional"
-"""Alignment behind quote statuses: the quotes task's main metric."""
-E2E_FAMILY = "e2e.char.type"
-"""Alignment behind wrong end-to-end speakers: the end2end task's main metric."""
-MENTION_FAMILY = "mention.char.partial"
-"""Alignment behind speaker-mention statuses: the speakers task's main metric."""
-
-Pairs = tuple[tuple[str, int, bool], ...]
-"""Recorded pairs of one family in one document: ``(gold id, prediction index, same extent)``."""
-Alignments = Mapping[tuple[str, str], Pairs]
-"""``(doc_id, family) → pairs``, as read by :func:`alignments_from_rows`."""
+from benchmark.report.rows import (  # noqa: F401  (re-exported: the report's view of the rows)
+    E2E_FAMILY, MENTION_FAMILY, QUOTE_FAMILY, Alignments, Pairs, alignments_from_rows, chrf_stats_from_rows,
+)
 
 STANCE_SEVERITY = {("FAVOR", "AGAINST"): 2, ("AGAINST", "FAVOR"): 2}
 """Opposite polarity is the worst stance error; anything else involving NONE or no answer counts 1."""
@@ -187,29 +178,6 @@ def segment_of(doc: Document, offset: int | None) -> str:
     segs = sorted(doc.segments, key=lambda s: s.span.start)
     starts = [s.span.start for s in segs]
     return segs[max(0, bisect.bisect_right(starts, offset) - 1)].id
-
-
-def alignments_from_rows(per_item: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], Pairs]:
-    """``(doc_id, family) → pairs`` from the ``alignment`` field of per-item rows.
-
-    A family recorded with no pair in any item maps to ``()``; one never
-    recorded is absent.
-
-    >>> rows = [{"doc_id": "d", "item": "s1", "alignment": {"e2e.char.type": [
-    ...          {"gold": "q1", "pred": 2, "overlap": 9, "same": True}], "e2e.token.type": "=e2e.char.type"}},
-    ...         {"doc_id": "d", "item": "s2", "alignment": {"e2e.char.type": []}}]
-    >>> alignments_from_rows(rows)
-    {('d', 'e2e.char.type'): (('q1', 2, True),), ('d', 'e2e.token.type'): (('q1', 2, True),)}
-    """
-    out: dict[tuple[str, str], list[tuple[str, int, bool]]] = {}
-    for row in per_item:
-        recorded = row.get("alignment") or {}
-        for family, pairs in recorded.items():
-            if isinstance(pairs, str) and pairs.startswith("="):  # the same pairs as an earlier family of the row
-                pairs = recorded[pairs[1:]]
-            found = out.setdefault((str(row["doc_id"]), family), [])
-            found += [(str(p["gold"]), int(p["pred"]), bool(p["same"])) for p in pairs]
-    return {k: tuple(sorted(v)) for k, v in sorted(out.items())}
 
 
 def _recorded(alignments: Alignments, doc: Document, family: str) -> Pairs:
@@ -386,14 +354,3 @@ def analyse_document(doc: Document, pred: DocPrediction | None, *, alignments: A
         stance_errors=tuple(_stance_errors(doc, pred)),
         translations=tuple(_translations(doc, pred, chrf_stats or {})),
     )
-
-
-def chrf_stats_from_rows(per_item: list[dict]) -> dict[tuple[str, str], list]:
-    """``(doc_id, segment_id) → chrF++ statistics`` from per-item rows."""
-    out = {}
-    for row in per_item:
-        stats = row.get("stats") or {}
-        is_segment = row.get("task") == "translation" and row.get("unit", "segment") == "segment"
-        if is_segment and isinstance(stats.get("chrf++"), list):
-            out[(str(row.get("doc_id")), str(row.get("item")))] = stats["chrf++"]
-    return out

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from benchmark.errors import ConfigError, InputError
 from benchmark.submission.predictions import DocPrediction
 from benchmark.gold.schema import Corpus
 from benchmark.tasks.registry import TASKS
-from benchmark.report.analysis import DocView, alignments_from_rows, analyse_document, chrf_stats_from_rows
+from benchmark.report.analysis import DocView, analyse_document
+from benchmark.report.rows import report_inputs_from_rows
 
 TASK_ORDER = ("speakers", "quotes", "attribution", "end2end", "stance", "translation")
 """Display order of the tasks; unknown task names follow, sorted."""
@@ -63,7 +64,7 @@ def build_report_data(
     *,
     metrics: Mapping[str, Any],
     predictions: Sequence[Mapping[str, Any]],
-    per_item: Sequence[Mapping[str, Any]],
+    per_item: Iterable[Mapping[str, Any]],
     manifest: Mapping[str, Any],
     corpus: Corpus,
     worst_errors: int,
@@ -93,8 +94,7 @@ def build_report_data(
     # As in scoring, a document without a field among documents that have it
     # counts as an empty prediction for that task, so its errors are listed.
     fields = {TASKS.get(t).field for t in tasks if t in TASKS.names()}
-    chrf_stats = chrf_stats_from_rows(list(per_item))
-    alignments = alignments_from_rows(per_item)
+    chrf_stats, alignments = report_inputs_from_rows(per_item)  # one pass: the rows may stream from a file
     views = []
     for doc in corpus.documents:
         pred = preds.get(doc.doc_id) or DocPrediction(doc.doc_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from benchmark.gold.schema import Corpus
 from benchmark.report.data import build_report_data
@@ -12,7 +12,7 @@ def render_reports(
     *,
     metrics: Mapping[str, Any],
     predictions: Sequence[Mapping[str, Any]],
-    per_item: Sequence[Mapping[str, Any]],
+    per_item: Iterable[Mapping[str, Any]],
     manifest: Mapping[str, Any],
     corpus: Corpus,
     worst_errors: int,
@@ -29,8 +29,9 @@ def render_reports(
         The run's ``metrics.json`` object.
     predictions : list of dict
         The rows of ``predictions.jsonl`` (submission format v1, offsets).
-    per_item : list of dict
-        The rows of ``per_item.jsonl``.
+    per_item : iterable of dict
+        The rows of ``per_item.jsonl``, read once (a generator over a large
+        file is fine: only the alignments and chrF++ statistics are kept).
     manifest : dict
         The run's ``manifest.json`` object.
     corpus : Corpus

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from benchmark.common.atomic import write_text_atomic
 from benchmark.errors import InputError
@@ -47,15 +47,18 @@ def read_json(path: Path) -> Any:
 
 def read_jsonl(path: Path) -> list[Any]:
     """One JSON value per non-empty line, errors naming file and line."""
-    out = []
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[Any]:
+    """:func:`read_jsonl` one value at a time (a large ``per_item.jsonl`` is never held parsed)."""
     for number, line in enumerate(_read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            out.append(json.loads(line))
+            yield json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=number) from None
-    return out
 
 
 def run_config(run_dir: Path) -> tuple[int, str | None, bool, bool]:
@@ -160,7 +163,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     _check_gold(run_dir, metrics, corpus)
     reports = render_reports(
         metrics=metrics, predictions=read_jsonl(run_dir / "predictions.jsonl"),
-        per_item=read_jsonl(run_dir / "per_item.jsonl"), manifest=manifest, corpus=corpus,
+        per_item=iter_jsonl(run_dir / "per_item.jsonl"), manifest=manifest, corpus=corpus,
         worst_errors=worst_errors, markdown=want_md, html=want_html,
         predictions_file=str(run_dir / "predictions.jsonl"),
     )

@@ -39,6 +39,9 @@ import numpy as np
 
 from benchmark.errors import InputError, UnknownNameError
 from benchmark.common.registry import unknown_name_message
+from benchmark.scoring.families import (  # noqa: F401  (re-exported: tasks build their metrics from these)
+    FamilyBuild, ItemStats, RowTable, family_builder, family_rows, item_key,
+)
 from benchmark.scoring.signature import metric_signature
 from benchmark.scoring.stats import Aggregate, ConfidenceInterval, bootstrap_cis
 
@@ -150,20 +153,6 @@ class TaskResult:
 
 
 @dataclass(frozen=True)
-class ItemStats:
-    """Per-item statistics of one metric, ready for resampling."""
-
-    keys: tuple[str, ...]
-    """``"<doc_id>/<item>"`` for each row of ``stats``, sorted."""
-    stats: np.ndarray
-    """Shape ``(n_items, k)``."""
-    aggregate: Aggregate
-    """Maps summed statistics ``(B, k)`` to ``B`` scores."""
-    details: Callable[[np.ndarray], tuple] | None = None
-    """Maps the summed statistics ``(k,)`` to ``(key, value)`` details."""
-
-
-@dataclass(frozen=True)
 class MetricSpec:
     """How to compute one metric from per-item rows."""
 
@@ -182,55 +171,6 @@ class MetricSpec:
     def base(self) -> str:
         """The metric name without scheme/level suffixes (used in signatures)."""
         return self.name.split(".")[0]
-
-
-def item_key(row: Mapping[str, Any]) -> str:
-    return f"{row['doc_id']}/{row['item']}"
-
-
-def family_rows(rows: Sequence[Mapping[str, Any]], family: str) -> list[Mapping[str, Any]]:
-    """Rows carrying statistics ``family``, sorted by item key (order-invariant)."""
-    chosen = [r for r in rows if family in r.get("stats", {})]
-    return sorted(chosen, key=lambda r: (str(r["doc_id"]), str(r["item"])))
-
-
-def family_builder(
-    family: str,
-    columns: tuple[str, ...] | None,
-    aggregate: Aggregate,
-    details: Callable[[np.ndarray], tuple] | None = None,
-    *,
-    unit: str | None = None,
-) -> Callable[[Sequence[Mapping[str, Any]]], ItemStats]:
-    """A ``build`` reading ``row["stats"][family]``.
-
-    ``columns`` names the keys of a dict-valued family, in matrix order;
-    ``None`` means the family value is already a list of numbers.  With
-    ``unit``, the items are every row of that unit and a row that leaves the
-    family out holds zeros there (span tasks write only the families an item
-    has something in, so per_item.jsonl stays small on a large corpus);
-    without it, the items are the rows that carry the family.
-    """
-    if unit is not None and columns is None:
-        raise ValueError("a family read by unit needs its column names")
-
-    def build(rows: Sequence[Mapping[str, Any]]) -> ItemStats:
-        if unit is None:
-            chosen = family_rows(rows, family)
-        else:
-            chosen = sorted((r for r in rows if r.get("unit") == unit),
-                            key=lambda r: (str(r["doc_id"]), str(r["item"])))
-        if columns is None:
-            data = [list(r["stats"][family]) for r in chosen]
-            width = len(data[0]) if data else 0
-        else:
-            zero = dict.fromkeys(columns, 0)
-            data = [[(r["stats"].get(family) or zero)[c] for c in columns] for r in chosen]
-            width = len(columns)
-        matrix = np.asarray(data, dtype=float).reshape(len(chosen), width)
-        return ItemStats(tuple(item_key(r) for r in chosen), matrix, aggregate, details)
-
-    return build
 
 
 def count_details(total: np.ndarray) -> tuple:
@@ -295,7 +235,9 @@ def score_metrics(
     interval it would get alone.  With ``skip_empty_optional``, an optional
     metric without items is left out (not attempted).
     """
-    built = [(s, s.build(rows)) for s in specs]
+    # Sorted once, each statistics family read once, for all metrics of these rows.
+    table = RowTable(rows)
+    built = [(s, s.build(table) if isinstance(s.build, FamilyBuild) else s.build(rows)) for s in specs]
     if skip_empty_optional:
         built = [(s, items) for s, items in built if not (s.optional and items.stats.shape[0] == 0)]
     groups: dict[tuple[str, ...], list[int]] = {}
