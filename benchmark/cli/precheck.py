@@ -37,6 +37,8 @@ from benchmark.errors import ConfigError, InputError
 PROG = "python -m benchmark run"
 CONFIG_PACKAGE = "benchmark.configs"
 CONFIG_NAME = "run"
+VERSION_BASE = "1.3"
+"""Hydra's ``version_base`` of the run app (``hydra.main`` and the single run of :mod:`.single_run`)."""
 MAX_JOBS_CHECKED = 1024
 """A sweep with more jobs than this is checked one swept value at a time (every value of every
 swept key, the other keys at their first value) instead of job by job.  A job costs 2 ms
@@ -176,6 +178,17 @@ class Composer:
             del cfg["hydra"]
         return cfg
 
+    def compose_for_run(self, overrides: Sequence[str]) -> Any:
+        """The whole config of a single run, ``hydra`` node included, composed as ``Hydra.run`` composes it.
+
+        Logging is configured from it, as Hydra does; Hydra's and OmegaConf's
+        errors are raised as they are.
+        """
+        from hydra.types import RunMode
+
+        return self._hydra.compose_config(self.config_name, list(overrides), run_mode=RunMode.RUN,
+                                          with_log_configuration=True)
+
     def base(self, groups: Sequence[str]) -> tuple[Any, dict[str, Any]]:
         """The config composed from the group selections only, and its unresolved plain copy (cached).
 
@@ -291,8 +304,6 @@ def check_key(key: str, base: dict[str, Any], *, adding: bool) -> None:
 
 def check_job(job: Sequence[str], composer: Composer, *, extra: Sequence[str] = (), multirun: bool = False) -> None:
     """Every key of one job exists, and its composed config converts to a valid run."""
-    from benchmark.harness.config import to_run_config
-
     parsed = composer.parse(job)
     values = [o for o in parsed if not composer.is_group(o.key_or_group)]
     base, plain = composer.base([*(o.input_line for o in parsed if o not in values), *extra])
@@ -304,7 +315,14 @@ def check_job(job: Sequence[str], composer: Composer, *, extra: Sequence[str] = 
         if o.is_sweep_override() and not multirun:
             raise ConfigError(f"{o.input_line!r} is a sweep: add --multirun (-m) to run one job per value, or "
                               "write a list as key=[a,b] or a string as key='a,b'", field=o.key_or_group)
-    run_cfg = to_run_config(composer.apply(base, values))
+    check_values(composer.apply(base, values))
+
+
+def check_values(cfg: Any) -> None:
+    """The composed job config (without its ``hydra`` node) converts to a valid run; named files exist."""
+    from benchmark.harness.config import to_run_config
+
+    run_cfg = to_run_config(cfg)
     for spec in run_cfg.systems:
         path = dict(spec.options).get("path") if spec.name == "predictions" else None
         if path not in (None, "???") and not Path(str(path)).is_file():

@@ -225,19 +225,24 @@ def run_cli(argv: list[str]) -> int:
     """Entry point used by ``python -m benchmark run`` (and ``benchmark -sc …`` for shell completion)."""
     import hydra
 
-    from benchmark.cli.precheck import parse_run_args, precheck
+    from benchmark.cli.precheck import VERSION_BASE, parse_run_args, precheck
     from benchmark.cli.launchers import check_launcher
+    from benchmark.cli.single_run import compose_single_run, run_composed
     from benchmark.harness.config import register_schema
 
     register_schema()
     try:
         args = parse_run_args(argv)
-        precheck(args)
-        check_launcher(argv)  # a sweep launcher that is not installed: name the extra that brings it
+        composed = compose_single_run(args)  # the usual command: its config composed once, checked, run on
+        if composed is None:
+            precheck(args)
+            check_launcher(argv)  # a sweep launcher that is not installed: name the extra that brings it
     except BenchmarkError as exc:
         return report_error(exc)
     except SystemExit as exc:  # argparse: usage error (2) or --version (0)
         return exc.code if isinstance(exc.code, int) else 2
+    if composed is not None:
+        return _with_argv(argv, lambda: run_composed(*composed, _main))
     if args.shell_completion:
         _completion_line()
     if args.info is not None:
@@ -245,7 +250,12 @@ def run_cli(argv: list[str]) -> int:
 
         # --info prints through logging: output piped into `head` must not end in logging's tracebacks.
         logging.raiseExceptions = False
-    app = hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
+    app = hydra.main(version_base=VERSION_BASE, config_path=f"pkg://{CONFIG_PACKAGE}", config_name="run")(_main)
+    return _with_argv(argv, app)
+
+
+def _with_argv(argv: list[str], app) -> int:
+    """Exit code of ``app()`` run with ``sys.argv`` set to the command line (Hydra and the manifest read it)."""
     saved = sys.argv
     # argv[0] is the installed command: Hydra's shell-completion script registers it.
     sys.argv = ["benchmark", *argv]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -16,13 +17,20 @@ PACKAGES = (
 
 def package_versions(extra: tuple[str, ...] = ()) -> dict[str, str | None]:
     """Installed versions, read from package metadata (no imports)."""
+    return dict(_versions(tuple(extra)))
+
+
+@lru_cache(maxsize=8)
+def _versions(extra: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    # Once per process: reading a package's metadata costs ~1 ms, and the
+    # default run writes six manifests; what is installed does not change mid-run.
     out: dict[str, str | None] = {}
     for name in (*PACKAGES, *extra):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = None
-    return out
+    return tuple(out.items())
 
 
 def git_state(root: Path) -> dict[str, object]:

@@ -25,12 +25,13 @@ import difflib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
-
-from jsonschema import Draft202012Validator, validators
+from typing import TYPE_CHECKING, Any, Iterable
 
 from benchmark.common.jsonguard import clip, nesting_depth, number_hooks
 from benchmark.errors import InputError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).with_name("submission.schema.json")
 
@@ -58,6 +59,10 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    # Imported on first use: a run of built-in systems checks no external file
+    # (their predictions are typed already), so its start-up does without jsonschema.
+    from jsonschema import Draft202012Validator, validators
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     # JSON ``12.0`` is an integer to jsonschema; an offset must be a real int.
     checker = Draft202012Validator.TYPE_CHECKER.redefine(

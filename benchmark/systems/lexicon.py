@@ -107,30 +107,46 @@ def matches(word: str, stem: str, *, max_suffix: int = 5) -> bool:
 
     Proclitics and the article are stripped; the rest must equal the stem
     or extend it by at most ``max_suffix`` letters (3 for three-letter
-    stems, none for shorter ones).
+    stems, none for shorter ones).  Cached: every word of a quote is
+    matched against every lexicon entry, for each target it is paired with.
 
     >>> matches("بنجاح", key("نجاح")), matches("والمفاوضين", key("مفاوض")), matches("حالة", key("حل"))
     (True, True, False)
     """
+    return _matches(word, stem, max_suffix)
+
+
+@lru_cache(maxsize=1 << 18)
+def _matches(word: str, stem: str, max_suffix: int) -> bool:
     limit = 0 if len(stem) < 3 else (3 if len(stem) == 3 else max_suffix)
-    return any(c == stem or (c.startswith(stem) and len(c) - len(stem) <= limit) for c in _cores(key(word)))
+    return any(c == stem or (c.startswith(stem) and len(c) - len(stem) <= limit) for c in _word_cores(word))
 
 
-def _hits(words: list[str], entries: Sequence[tuple[str, ...]], max_suffix: int) -> list[int]:
-    """Indices of words where one of the (multi-word) entries starts."""
+@lru_cache(maxsize=1 << 16)
+def _word_cores(word: str) -> frozenset[str]:
+    return frozenset(_cores(key(word)))
+
+
+@lru_cache(maxsize=1 << 12)
+def _hits(words: tuple[str, ...], entries: tuple[tuple[str, ...], ...], max_suffix: int) -> tuple[int, ...]:
+    """Indices of words where one of the (multi-word) entries starts.
+
+    Cached: a quote paired with several targets is searched for the same
+    polar words and shifters once.
+    """
     out = []
     for i in range(len(words)):
         for entry in entries:
             if i + len(entry) <= len(words) and all(
-                    matches(words[i + k], stem, max_suffix=max_suffix) for k, stem in enumerate(entry)):
+                    _matches(words[i + k], stem, max_suffix) for k, stem in enumerate(entry)):
                 out.append(i)
                 break
-    return out
+    return tuple(out)
 
 
 def stance_label(text: str, target: str, lex: Lexicon) -> str:
     """``FAVOR``, ``AGAINST`` or ``NONE`` for a quote ``text`` towards ``target``."""
-    words = [t.text for t in tokenize(text) if t.is_word]
+    words = tuple(t.text for t in tokenize(text) if t.is_word)
     anchors = _hits(words, lex.targets.get(target, ()), lex.max_suffix)
     if not anchors:
         return "NONE"
