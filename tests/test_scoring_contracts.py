@@ -7,9 +7,7 @@ test runs.  Expected values are counted by hand in the comments.
 
 from __future__ import annotations
 
-import json
 import math
-import warnings
 
 import numpy as np
 import pytest

@@ -23,7 +23,7 @@ from benchmark.errors import ConfigError
 from benchmark.gold.schema import Span
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.spans import (
-    SCHEMES, STAT_KEYS, Match, SpanSet, align, categories, item_of, overlap, pair_credit, prf, size,
+    SCHEMES, Match, SpanSet, align, categories, item_of, overlap, pair_credit, prf, size,
     span_item_stats, span_scores, tokenize, units,
 )
 

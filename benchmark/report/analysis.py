@@ -41,7 +41,6 @@ import re
 
 import bisect
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
 
 from benchmark.errors import InputError
 from benchmark.submission.predictions import DocPrediction
