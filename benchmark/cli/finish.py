@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any, Iterator
 
 from benchmark.gold.schema import Corpus
 from benchmark.harness.config import ReportOptions
-from benchmark.harness.rundir import canonical_json
+from benchmark.harness.rundir import canonical_json, iter_jsonl
 from benchmark.harness.runner import PendingRun, RunOutcome, finish_run
-
-
-def read_jsonl(data: bytes) -> list[Any]:
-    """The objects of JSON Lines bytes (blank lines skipped)."""
-    return list(iter_jsonl(data))
-
-
-def iter_jsonl(data: bytes) -> Iterator[Any]:
-    """The objects of JSON Lines bytes one at a time (a large corpus's rows are never all parsed at once)."""
-    for line in io.BytesIO(data):
-        if line.strip():
-            yield json.loads(line)
 
 
 def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions,
@@ -36,8 +22,8 @@ def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions
         # (sorted keys), so `report RUN_DIR` later reproduces these bytes exactly.
         reports = render_reports(
             metrics=json.loads(files["metrics.json"]),
-            predictions=read_jsonl(files["predictions.jsonl"]),
-            per_item=iter_jsonl(files["per_item.jsonl"]),
+            predictions=list(iter_jsonl(files["predictions.jsonl"], file="predictions.jsonl")),
+            per_item=iter_jsonl(files["per_item.jsonl"], file="per_item.jsonl"),
             manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
             worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
             predictions_checked=True,  # written by this run from predictions the reader accepted

@@ -21,9 +21,10 @@ import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from benchmark.common.atomic import commit_new_folder, stage_dir, write_files
+from benchmark.errors import InputError
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -36,6 +37,26 @@ def jsonl_bytes(rows: Iterable[Any]) -> bytes:
     return b"".join(
         (json.dumps(r, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8") for r in rows
     )
+
+
+def iter_jsonl(data: bytes | str, *, file: str) -> Iterator[Any]:
+    """The values of JSON Lines (as :func:`jsonl_bytes` writes them) one at a time; blank lines skipped.
+
+    One at a time so a large corpus's ``per_item.jsonl`` is never held parsed
+    whole; a bad line raises :class:`~benchmark.errors.InputError` naming
+    ``file`` and the line.
+
+    >>> list(iter_jsonl(b'{"a": 1}\\n\\n[2]\\n', file="x.jsonl"))
+    [{'a': 1}, [2]]
+    """
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"invalid JSON: {exc.msg}", file=file, line=number) from None
 
 
 def yaml_bytes(obj: Any) -> bytes:

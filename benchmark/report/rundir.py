@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from benchmark.common.atomic import write_text_atomic
 from benchmark.errors import InputError
 from benchmark.gold.schema import Corpus
+from benchmark.harness.rundir import iter_jsonl as parse_jsonl
 
 RUN_FILES = ("metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json")
 ARTICLES = "articles"
@@ -52,13 +53,7 @@ def read_jsonl(path: Path) -> list[Any]:
 
 def iter_jsonl(path: Path) -> Iterator[Any]:
     """:func:`read_jsonl` one value at a time (a large ``per_item.jsonl`` is never held parsed)."""
-    for number, line in enumerate(_read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=number) from None
+    return parse_jsonl(_read_text(path), file=str(path))
 
 
 def run_config(run_dir: Path) -> tuple[int, str | None, bool, bool]:
