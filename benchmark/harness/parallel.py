@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Any, Sequence
+from typing import Sequence
 
 from benchmark.gold.schema import Document
 from benchmark.harness.rundir import jsonl_bytes
+from benchmark.scoring.parts import PartsTable, TablePart, table_part
 from benchmark.submission.predictions import DocPrediction
 
 MIN_DOCUMENTS = 32
@@ -40,29 +41,34 @@ def choose_workers(workers: int | None, *, n_documents: int, cpus: int | None = 
     return max(1, min(cpus or os.cpu_count() or 1, MAX_AUTO_WORKERS))
 
 
-def _rows_of_chunk(args: tuple[str, Pairs]) -> tuple[list[dict[str, Any]], bytes]:
+def _part_of_chunk(args: tuple[str, Pairs]) -> tuple[TablePart, bytes]:
     from benchmark.tasks.registry import TASKS
 
     task, pairs = args
-    rows = TASKS.get(task).corpus_rows(pairs)
-    # Serialised where they are computed: JSON Lines are per row, so the
+    spec = TASKS.get(task)
+    rows = spec.corpus_rows(pairs)
+    # Reduced and serialised where they are computed: scoring reads only the
+    # statistics matrices (scoring.parts), and JSON Lines are per row, so the
     # chunks' bytes joined in order are the whole corpus's bytes.
-    return rows, jsonl_bytes(rows)
+    return table_part(spec.specs, rows), jsonl_bytes(rows)
 
 
-def task_rows(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[list[dict[str, Any]], bytes]:
-    """Rows of ``task`` for every document (as :meth:`Task.corpus_rows` gives them) and their JSON Lines bytes.
+def task_table(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[PartsTable, bytes]:
+    """What scoring ``task`` reads from the rows of every document, and the rows' JSON Lines bytes.
 
-    Computed on ``workers`` processes; the bytes are those
-    :func:`~benchmark.harness.rundir.jsonl_bytes` gives for the rows.
+    The rows are those :meth:`Task.corpus_rows` gives; the table scores as
+    they do (:class:`~benchmark.scoring.parts.PartsTable`), and the bytes are
+    :func:`~benchmark.harness.rundir.jsonl_bytes` of the rows.  Computed on
+    ``workers`` processes.
     """
     n = choose_workers(workers, n_documents=len(pairs))
     if n == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return _rows_of_chunk((task, pairs))
+        part, data = _part_of_chunk((task, pairs))
+        return PartsTable([part]), data
     # A few chunks per worker even out documents of different lengths; order is kept by chunk.
     size = max(1, -(-len(pairs) // (4 * n)))
     chunks = [(task, pairs[lo:lo + size]) for lo in range(0, len(pairs), size)]
     # fork: the gold and the predictions are already in memory; nothing is pickled on the way in.
     with multiprocessing.get_context("fork").Pool(n) as pool:
-        parts = pool.map(_rows_of_chunk, chunks, chunksize=1)
-    return [row for rows, _ in parts for row in rows], b"".join(data for _, data in parts)
+        parts = pool.map(_part_of_chunk, chunks, chunksize=1)
+    return PartsTable(part for part, _ in parts), b"".join(data for _, data in parts)

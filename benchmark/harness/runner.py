@@ -16,9 +16,10 @@ import warnings
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping, Sequence
 
 from benchmark.errors import ConfigError, NothingToRun
+from benchmark.scoring.parts import PartsTable
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.gold.schema import Corpus
 from benchmark.submission.limits import DEFAULT_LIMITS, SubmissionLimits
@@ -160,9 +161,11 @@ def alignment_label(fuzzy_threshold: float) -> str:
     return f"exact>{NORMALIZATION_VERSION}>fuzzy{fuzzy_threshold:g}"
 
 
-def score_task_rows(task: str, rows: list[dict[str, Any]], *, gold_sha256: str, scoring: ScoringOptions,
-                    ) -> tuple[list[dict[str, Any]], list[str]]:
+def score_task_rows(task: str, rows: Sequence[Mapping[str, Any]] | PartsTable, *, gold_sha256: str,
+                    scoring: ScoringOptions) -> tuple[list[dict[str, Any]], list[str]]:
     """Every metric of ``task`` from its per-item rows: ``(metric JSON objects, undefined task:metric names)``.
+
+    ``rows`` may be reduced to what scoring reads (a ``PartsTable``, as a run computes them).
 
     The one scoring path of a run and of a merge of shards, so both give the same bytes.
     """
@@ -190,7 +193,7 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
     A shard (``cfg.shard``) also keeps the rows of an attempted task none of
     its documents got a prediction for, so the merged rows are the whole corpus's.
     """
-    from benchmark.harness.parallel import task_rows
+    from benchmark.harness.parallel import task_table
     from benchmark.tasks.registry import TASKS
 
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
@@ -205,16 +208,16 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
                 continue
         progress(f"{display}: per-item statistics of {task} ({len(pairs)} documents)")
         with timer.time("score:rows"):
-            rows, data = task_rows(task, pairs, workers=cfg.scoring.workers)
+            table, data = task_table(task, pairs, workers=cfg.scoring.workers)
         if predicted:
             progress(f"{display}: scoring {task}")
             with timer.time(f"score:{task}"):
-                out.metrics[task], undefined = score_task_rows(task, rows, gold_sha256=corpus.sha256,
+                out.metrics[task], undefined = score_task_rows(task, table, gold_sha256=corpus.sha256,
                                                                scoring=cfg.scoring)
             out.undefined.extend(undefined)
             out.predicted.append(task)
         out.per_item.append(data)
-        del rows  # one task's rows at a time in memory
+        del table  # one task's statistics at a time in memory
     return out
 
 

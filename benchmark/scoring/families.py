@@ -50,13 +50,14 @@ def item_key(row: Mapping[str, Any]) -> str:
     return f"{row['doc_id']}/{row['item']}"
 
 
-def _order(row: Mapping[str, Any]) -> tuple[str, str]:
+def row_order(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The sort order of a row: ``(doc_id, item)``."""
     return str(row["doc_id"]), str(row["item"])
 
 
 def family_rows(rows: Sequence[Mapping[str, Any]], family: str) -> list[Mapping[str, Any]]:
     """Rows carrying statistics ``family``, sorted by item key (order-invariant)."""
-    return [r for r in sorted(rows, key=_order) if family in r.get("stats", {})]
+    return [r for r in sorted(rows, key=row_order) if family in r.get("stats", {})]
 
 
 class RowTable:
@@ -67,7 +68,7 @@ class RowTable:
     """
 
     def __init__(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.rows = sorted(rows, key=_order)
+        self.rows = sorted(rows, key=row_order)
         self._chosen: dict[tuple[str, str | None], tuple[tuple[str, ...], list[Mapping[str, Any]]]] = {}
         self._matrices: dict[tuple[str, tuple[str, ...] | None, str | None], tuple[tuple[str, ...], np.ndarray]] = {}
 
@@ -112,7 +113,8 @@ class FamilyBuild:
     unit: str | None = None
 
     def __call__(self, rows: Sequence[Mapping[str, Any]] | RowTable) -> ItemStats:
-        table = rows if isinstance(rows, RowTable) else RowTable(rows)
+        # A RowTable, or anything reading as one (scoring.parts.PartsTable).
+        table = rows if hasattr(rows, "matrix") else RowTable(rows)
         keys, matrix = table.matrix(self.family, self.columns, self.unit)
         return ItemStats(keys, matrix, self.aggregate, self.details)
 

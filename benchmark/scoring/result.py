@@ -42,6 +42,7 @@ from benchmark.common.registry import unknown_name_message
 from benchmark.scoring.families import (  # noqa: F401  (re-exported: tasks build their metrics from these)
     FamilyBuild, ItemStats, RowTable, family_builder, family_rows, item_key,
 )
+from benchmark.scoring.parts import PartsTable
 from benchmark.scoring.signature import metric_signature
 from benchmark.scoring.stats import Aggregate, ConfidenceInterval, bootstrap_cis
 
@@ -218,7 +219,7 @@ def score_metric(
 
 def score_metrics(
     specs: Sequence[MetricSpec],
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]] | PartsTable,
     *,
     gold_sha256: str,
     n_resamples: int,
@@ -236,7 +237,11 @@ def score_metrics(
     metric without items is left out (not attempted).
     """
     # Sorted once, each statistics family read once, for all metrics of these rows.
-    table = RowTable(rows)
+    # A PartsTable (rows reduced where they were computed) already is such a table.
+    if isinstance(rows, PartsTable):
+        table, rows = rows, rows.rows
+    else:
+        table = RowTable(rows)
     built = [(s, s.build(table) if isinstance(s.build, FamilyBuild) else s.build(rows)) for s in specs]
     if skip_empty_optional:
         built = [(s, items) for s, items in built if not (s.optional and items.stats.shape[0] == 0)]

@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 from benchmark.errors import InputError, UnknownNameError
 from benchmark.common.registry import unknown_name_message
 from benchmark.gold.schema import Document
+from benchmark.scoring.parts import PartsTable
 from benchmark.scoring.result import MetricSpec, TaskResult, score_metrics
 from benchmark.submission.predictions import DocPrediction
 
@@ -112,7 +113,7 @@ class Task:
         return rows
 
     def score_rows(
-        self, rows: Sequence[Mapping[str, Any]], *, gold_sha256: str, n_resamples: int, seed: int,
+        self, rows: Sequence[Mapping[str, Any]] | PartsTable, *, gold_sha256: str, n_resamples: int, seed: int,
         confidence: float = 0.95, alignment: str | None = None,
     ) -> TaskResult:
         """All metrics from per-item rows (fresh, or read back from disk).
@@ -128,4 +129,4 @@ class Task:
         metrics = tuple(score_metrics(
             self.specs, rows, gold_sha256=gold_sha256, n_resamples=n_resamples, seed=seed, confidence=confidence,
             extra_fields=extra, extra_packages=packages, skip_empty_optional=True))
-        return TaskResult(self.name, metrics, tuple(rows))
+        return TaskResult(self.name, metrics, tuple(rows.rows if isinstance(rows, PartsTable) else rows))
