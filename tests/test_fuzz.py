@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from benchmark.errors import BenchmarkError, UnparseableAnswer
 from benchmark.gold.loading import load_corpus
-from benchmark.harness.rundir import canonical_json, commit_run
+from benchmark.harness.rundir import PER_ITEM, canonical_json, commit_run, gzip_jsonl, jsonl_bytes
 from benchmark.report.render import render_reports
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.submission.reader import parse_submission_lines, read_lines, submission_line, write_submission
@@ -181,9 +181,7 @@ def _score_and_write(preds: dict, out: Path) -> None:
     reports = render_reports(metrics=json.loads(canonical_json(doc)), predictions=rows, per_item=per_item,
                              manifest={"system": {"label": "fuzz"}}, corpus=CORPUS, worst_errors=5,
                              markdown=True, html=True)
-    commit_run(out, "fuzz", "run", {"metrics.json": canonical_json(doc),
-                                    "per_item.jsonl": "".join(json.dumps(r, sort_keys=True, ensure_ascii=False,
-                                                                         allow_nan=False) + "\n" for r in per_item).encode(),
+    commit_run(out, "fuzz", "run", {"metrics.json": canonical_json(doc), PER_ITEM: gzip_jsonl([jsonl_bytes(per_item)]),
                                     **{name: text.encode("utf-8") for name, text in reports.items()}})
 
 
@@ -254,7 +252,7 @@ def test_any_text_in_free_text_fields_validates_scores_and_writes(changes):
         preds = parse_submission_lines([line], corpus=CORPUS, file="p.jsonl")
         _score_and_write(preds, Path(tmp))
         assert sorted(p.name for p in (Path(tmp) / "fuzz" / "run").iterdir()) == [
-            "metrics.json", "per_item.jsonl", "report.html", "report.md"]
+            "metrics.json", "per_item.jsonl.gz", "report.html", "report.md"]
     assert time.perf_counter() - start < SECONDS
 
 
