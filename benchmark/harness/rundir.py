@@ -128,14 +128,14 @@ def _parsed_lines(stream: IO[bytes], *, file: str, limits: SubmissionLimits,
             raise InputError(_read_problem(exc), file=file, line=number) from None
         if not line:
             return
+        if len(line) > max_line:
+            raise InputError(f"line longer than {limits.max_file_mb:g} MB (the max_file_mb limit); refused before "
+                             "reading the rest of it", file=file, line=number)
         total += len(line)
         if max_total is not None and total > max_total:
             raise InputError(f"refused as a possible gzip bomb: it decompresses to more than {max_total / 1e6:.1f} MB, "
                              f"{GZIP_MAX_RATIO} times its compressed size (a per-item file compresses about 30:1) "
                              f"or {limits.max_file_mb:g} MB (max_file_mb) if more", file=file, line=number)
-        if len(line) > max_line:
-            raise InputError(f"line longer than {limits.max_file_mb:g} MB (the max_file_mb limit); refused before "
-                             "reading the rest of it", file=file, line=number)
         if not line.strip():
             continue
         try:
