@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import tracemalloc
 import warnings
 import zlib
@@ -230,3 +231,19 @@ def test_an_old_run_folder_with_plain_per_item_jsonl_is_ranked_as_before(tmp_pat
     printed = capsys.readouterr()
     assert "translation: 3 ranked system(s)" in printed.out and not printed.err
     assert "file not found" not in (tmp_path / "out" / "leaderboard.md").read_text(encoding="utf-8")
+
+
+def test_a_hostile_per_item_file_is_a_leaderboard_note_and_the_others_are_ranked(tmp_path, capsys):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        runs = {label: write_run(tmp_path / "runs", label, SYSTEMS[label][1], tasks=("translation",), gold=SHA)
+                for label in ("strong", "close", "weak")}
+    bad = runs["close"] / PER_ITEM
+    bad.write_bytes(bad.read_bytes()[:-30])  # cut short, as by an interrupted download
+    assert main(["leaderboard", "--runs", str(tmp_path / "runs"), "--out", str(tmp_path / "out"),
+                 "--n-resamples", "50", "--seed", "5"]) == 0
+    printed = capsys.readouterr()
+    assert "translation: 3 ranked system(s)" in printed.out and "Traceback" not in printed.err
+    text = (tmp_path / "out" / "leaderboard.md").read_text(encoding="utf-8")
+    assert re.search(rf"{re.escape(str(bad))}:\d+: truncated gzip file: the compressed data ends before its end "
+                     "marker", text), text

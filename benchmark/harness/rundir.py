@@ -134,8 +134,9 @@ def _parsed_lines(stream: IO[bytes], *, file: str, limits: SubmissionLimits,
         total += len(line)
         if max_total is not None and total > max_total:
             raise InputError(f"refused as a possible gzip bomb: it decompresses to more than {max_total / 1e6:.1f} MB, "
-                             f"{GZIP_MAX_RATIO} times its compressed size (a per-item file compresses about 30:1) "
-                             f"or {limits.max_file_mb:g} MB (max_file_mb) if more", file=file, line=number)
+                             f"the most a gzip file of its size may hold ({GZIP_MAX_RATIO} times its size, or "
+                             f"max_file_mb = {limits.max_file_mb:g} MB if more; a per-item file compresses about "
+                             "30:1)", file=file, line=number)
         if not line.strip():
             continue
         try:
