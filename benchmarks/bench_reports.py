@@ -11,7 +11,7 @@ faster kept) and prints, per N: the report stage of the run (from
 report data, i.e. reading the records and pairing gold with predictions,
 then rendering the Markdown and HTML pages from it), the size of ``report.html`` (the
 index), of the largest article page, of all reports together, of
-``per_item.jsonl`` and of the whole run folder, and the cost per article.
+``per_item.jsonl.gz`` and of the whole run folder, and the cost per article.
 The whole-run time is printed too, for context: scoring is not the
 reports' share.  Work files go to a temporary folder (or ``--work``) that is
 removed at the end unless ``--keep``.
@@ -52,6 +52,7 @@ def _size(paths) -> int:
 
 def measure(work: Path, n: int, *, system: str, resamples: int) -> dict:
     from benchmark.gold.loading import load_corpus
+    from benchmark.harness.rundir import per_item_path
     from benchmark.report import render_run_dir
 
     data = make_corpus(work / f"corpus-{n}", n)
@@ -75,7 +76,7 @@ def measure(work: Path, n: int, *, system: str, resamples: int) -> dict:
     return {"n": n, "run_wall": run_wall, "report_stage": manifest["wall_time_seconds"].get("report"),
             "render": min(renders), "data": data_s, "pages": pages_s, "index": _size([run_dir / "report.html"]),
             "md": _size([run_dir / "report.md"]), "largest_page": max((p.stat().st_size for p in pages), default=0),
-            "reports": _size(reports), "per_item": _size([run_dir / "per_item.jsonl"]),
+            "reports": _size(reports), "per_item": _size([per_item_path(run_dir)]),
             "folder": _size(run_dir.rglob("*"))}
 
 
@@ -84,12 +85,13 @@ def _split(run_dir: Path, corpus) -> tuple[float, float]:
     from benchmark.report.data import build_report_data
     from benchmark.report.html import render_pages
     from benchmark.report.markdown import render_markdown
+    from benchmark.harness.rundir import per_item_path
     from benchmark.report.rundir import read_json, read_jsonl, run_config
 
     t0 = time.perf_counter()
     data = build_report_data(metrics=read_json(run_dir / "metrics.json"),
                              predictions=read_jsonl(run_dir / "predictions.jsonl"),
-                             per_item=read_jsonl(run_dir / "per_item.jsonl"),
+                             per_item=read_jsonl(per_item_path(run_dir)),
                              manifest=read_json(run_dir / "manifest.json"), corpus=corpus,
                              worst_errors=run_config(run_dir)[0])
     t1 = time.perf_counter()

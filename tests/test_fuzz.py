@@ -1,7 +1,8 @@
 """Property-based fuzzing of everything that reads outside input: submissions and model answers.
 
 Mutated submission lines go to the reader and the validator, mutated model
-answers to the llm parser.  Each property asserts that nothing but the
+answers to the llm parser, mutated ``per_item.jsonl.gz`` files (a downloaded
+run's) to the run-file reader.  Each property asserts that nothing but the
 project's own errors (:mod:`benchmark.errors`) escapes, that one example
 takes bounded time, and that whatever validates also scores and writes.
 
@@ -25,7 +26,8 @@ from hypothesis import strategies as st
 
 from benchmark.errors import BenchmarkError, UnparseableAnswer
 from benchmark.gold.loading import load_corpus
-from benchmark.harness.rundir import canonical_json, commit_run
+from benchmark.errors import InputError
+from benchmark.harness.rundir import PER_ITEM, canonical_json, commit_run, gzip_jsonl, iter_jsonl, jsonl_bytes
 from benchmark.report.render import render_reports
 from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.submission.reader import parse_submission_lines, read_lines, submission_line, write_submission
@@ -181,9 +183,7 @@ def _score_and_write(preds: dict, out: Path) -> None:
     reports = render_reports(metrics=json.loads(canonical_json(doc)), predictions=rows, per_item=per_item,
                              manifest={"system": {"label": "fuzz"}}, corpus=CORPUS, worst_errors=5,
                              markdown=True, html=True)
-    commit_run(out, "fuzz", "run", {"metrics.json": canonical_json(doc),
-                                    "per_item.jsonl": "".join(json.dumps(r, sort_keys=True, ensure_ascii=False,
-                                                                         allow_nan=False) + "\n" for r in per_item).encode(),
+    commit_run(out, "fuzz", "run", {"metrics.json": canonical_json(doc), PER_ITEM: gzip_jsonl([jsonl_bytes(per_item)]),
                                     **{name: text.encode("utf-8") for name, text in reports.items()}})
 
 
@@ -254,7 +254,7 @@ def test_any_text_in_free_text_fields_validates_scores_and_writes(changes):
         preds = parse_submission_lines([line], corpus=CORPUS, file="p.jsonl")
         _score_and_write(preds, Path(tmp))
         assert sorted(p.name for p in (Path(tmp) / "fuzz" / "run").iterdir()) == [
-            "metrics.json", "per_item.jsonl", "report.html", "report.md"]
+            "metrics.json", "per_item.jsonl.gz", "report.html", "report.md"]
     assert time.perf_counter() - start < SECONDS
 
 
@@ -294,3 +294,54 @@ def test_mutated_model_answers_parse_or_are_unparseable(seed, at, cut, insert, t
         assert isinstance(value, (dict, list))
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     assert time.perf_counter() - start < SECONDS
+
+
+def _seed_per_item() -> list[dict]:
+    """The per-item rows the seed submission scores to, on every task."""
+    preds = parse_submission_lines([json.dumps(SEED, ensure_ascii=False)], corpus=CORPUS, file="seed")
+    pairs = [(d, preds.get(d.doc_id)) for d in CORPUS.documents]
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        for task in TASKS.names():
+            result = evaluate_task(task, pairs, gold_sha256=CORPUS.sha256, n_resamples=5, seed=1, confidence=0.95,
+                                   alignment="fuzz")
+            rows += [{"task": task, **row} for row in (result.per_item if result is not None else ())]
+    return json.loads(json.dumps(rows))
+
+
+PER_ITEM_ROWS = _seed_per_item()
+PER_ITEM_GZ = gzip_jsonl([jsonl_bytes(PER_ITEM_ROWS)])
+
+
+@settings(FUZZ, max_examples=300)
+@given(how=st.sampled_from(["cut", "flip", "insert", "drop", "append"]), at=st.integers(0, len(PER_ITEM_GZ) - 1),
+       byte=st.integers(0, 255), n=st.integers(1, 64))
+def test_mutated_per_item_gz_reads_the_same_rows_or_is_refused_with_file_and_line(how, at, byte, n):
+    data = bytearray(PER_ITEM_GZ)
+    if how == "cut":
+        data = data[:at]
+    elif how == "flip":
+        data[at] ^= byte or 1
+    elif how == "insert":
+        data[at:at] = bytes([byte]) * n
+    elif how == "drop":
+        del data[at:at + n]
+    else:
+        data += bytes([byte]) * n
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / PER_ITEM
+        path.write_bytes(bytes(data))
+        start = time.perf_counter()
+        try:
+            rows = list(iter_jsonl(path))
+        except InputError as exc:
+            _check_problem(str(exc), str(path))
+            assert isinstance(exc.line, int) and exc.line >= 1
+            event(f"refused: {exc.message.split(':')[0][:40]}")
+        else:
+            # Only the header's free fields (time, flags of no consequence, OS) can change unnoticed:
+            # the CRC-32 and length at the end cover every decompressed byte.
+            assert rows == PER_ITEM_ROWS
+            event("read unchanged")
+        assert time.perf_counter() - start < SECONDS

@@ -3,6 +3,7 @@ multirun, user errors and the golden end-to-end file."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ from benchmark.cli.run import GROUPS, group_options
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-DETERMINISTIC = ("metrics.json", "per_item.jsonl", "predictions.jsonl")
+DETERMINISTIC = ("metrics.json", "per_item.jsonl.gz", "predictions.jsonl")
 
 
 def run_dirs(results: Path) -> list[Path]:
@@ -78,7 +79,7 @@ def test_default_run_writes_one_complete_folder_per_system(default_run):
     assert sorted(d.parent.name for d in dirs) == ["copy", "lexicon", "majority", "oracle", "rules", "sklearn"]
     for d in dirs:
         names = {p.name for p in d.iterdir()}
-        assert {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl", "metrics.json",
+        assert {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl.gz", "metrics.json",
                 "manifest.json", "report.md", "report.html"} <= names, d
         manifest = json.loads((d / "manifest.json").read_text())
         assert manifest["gold_sha256"] == json.loads((d / "metrics.json").read_text())["gold_sha256"]
@@ -114,6 +115,8 @@ def test_same_config_twice_gives_identical_files(tmp_path):
     (da,), (db,) = run_dirs(a), run_dirs(b)
     for name in DETERMINISTIC:
         assert (da / name).read_bytes() == (db / name).read_bytes(), name
+    lines = gzip.decompress((da / "per_item.jsonl.gz").read_bytes()).splitlines()
+    assert lines and lines == gzip.decompress((db / "per_item.jsonl.gz").read_bytes()).splitlines()
 
 
 def test_two_runs_in_the_same_second_never_share_a_folder(tmp_path, monkeypatch):

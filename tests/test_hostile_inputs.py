@@ -1,18 +1,25 @@
-"""Hostile submissions: refused at read time with one short message per problem, never a traceback.
+"""Hostile submissions and run files: refused at read time with one short message per problem, never a traceback.
 
 Lone surrogates, deep nesting, huge numbers, long echoed values, files past
 the size limits, and work that must not grow with repeated strings.  Each
-case names file, line and field, and ``validate`` lists every problem.
+case names file, line and field, and ``validate`` lists every problem.  The
+``per_item.jsonl.gz`` of a downloaded run (truncated, not gzip, a gzip bomb)
+is refused by ``report`` and ``merge-shards`` the same way.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
+import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
 from benchmark.cli.main import main
+from corpus_copies import copy_corpus
 from benchmark.errors import InputError
 from benchmark.gold.loading import load_corpus
 from benchmark.submission import align
@@ -251,3 +258,61 @@ def test_system_output_is_bounded_like_a_file():
     line = json.dumps({"doc_id": DOC_ID, "translations": [{"segment_id": "s01", "text": "a\ud800"}]})
     with pytest.raises(InputError, match="<system x>:1: translations.0..text: invalid text"):
         parse_submission_lines([line], corpus=CORPUS, file="<system x>")
+
+
+# ----------------------------------------------------------------- per_item.jsonl.gz of a downloaded run
+
+def _bomb_of_one_line(n_blocks: int = 70) -> bytes:
+    """A gzip file of ``n_blocks`` MiB of one line (zeros) in about 70 kB."""
+    z = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join(z.compress(bytes(1 << 20)) for _ in range(n_blocks)) + z.flush()
+
+
+HOSTILE_GZ = [
+    ("truncated", lambda good: good[: len(good) // 2], "truncated gzip file"),
+    ("not gzip", lambda good: gzip.decompress(good), "not a gzip file, though its name ends in .gz"),
+    ("bomb of one line", lambda good: _bomb_of_one_line(), "line longer than 64 MB (the max_file_mb limit)"),
+]
+
+
+@pytest.fixture(scope="module")
+def copy_runs(tmp_path_factory) -> Path:
+    """A complete run and two shards of ``copy`` on the translation task, on two copies of the article (seconds)."""
+    root = tmp_path_factory.mktemp("copy-runs")
+    data = copy_corpus(root / "data", 2)
+    common = ["run", "system=copy", "task=translation", f"paths.results_dir={root}", f"paths.data_dir={data}",
+              "scoring.n_resamples=10"]
+    assert main(common) == 0
+    for i in range(2):
+        assert main([*common, "shard.count=2", f"shard.index={i}"]) == 0
+    return root
+
+
+def _one_line_error(capsys, argv: list[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    return err.strip()
+
+
+@pytest.mark.parametrize("how,spoil,message", HOSTILE_GZ, ids=[h[0] for h in HOSTILE_GZ])
+def test_report_refuses_a_hostile_per_item_file_in_one_line(copy_runs, tmp_path, capsys, how, spoil, message):
+    run_dir = tmp_path / "run"
+    shutil.copytree(next((copy_runs / "copy").iterdir()), run_dir)
+    path = run_dir / "per_item.jsonl.gz"
+    path.write_bytes(spoil(path.read_bytes()))
+    before = (run_dir / "report.md").read_bytes()
+    err = _one_line_error(capsys, ["report", str(run_dir)])
+    assert re.fullmatch(rf"error: {re.escape(str(path))}:\d+: {re.escape(message)}.*", err), err
+    assert (run_dir / "report.md").read_bytes() == before  # nothing already written is lost
+
+
+@pytest.mark.parametrize("how,spoil,message", HOSTILE_GZ, ids=[h[0] for h in HOSTILE_GZ])
+def test_merge_shards_refuses_a_hostile_per_item_file_in_one_line(copy_runs, tmp_path, capsys, how, spoil, message):
+    group = tmp_path / "group"
+    shutil.copytree(next((copy_runs / ".shards" / "copy").iterdir()), group)
+    path = sorted(group.iterdir())[1] / "per_item.jsonl.gz"
+    path.write_bytes(spoil(path.read_bytes()))
+    err = _one_line_error(capsys, ["merge-shards", str(group), "--out", str(tmp_path / "out")])
+    assert re.fullmatch(rf"error: {re.escape(str(path))}:\d+: {re.escape(message)}.*", err), err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("metrics.json"))

@@ -154,7 +154,7 @@ def test_value_not_reproducible_from_rows_is_noted(tmp_path):
     doc["tasks"]["translation"][0]["value"] = 90.0  # as if scored by older scoring code
     (close / "metrics.json").write_text(json.dumps(doc), encoding="utf-8")
     (b,) = build_leaderboard(tmp_path, gold_sha256=GOLD, n_resamples=100, seed=1).boards
-    assert b.notes == ("close: chrf++ recomputed from per_item.jsonl is 93.421, metrics.json says 90; the run was "
+    assert b.notes == ("close: chrf++ recomputed from per_item.jsonl.gz is 93.421, metrics.json says 90; the run was "
                        "scored by other scoring code, re-score it",)
 
 
@@ -224,12 +224,12 @@ def test_missing_per_item_file_is_noted(tmp_path):
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         write_run(tmp_path, "strong", SYSTEMS["strong"][1], tasks=("translation",))
         close = write_run(tmp_path, "close", SYSTEMS["close"][1], tasks=("translation",))
-    (close / "per_item.jsonl").unlink()
+    (close / "per_item.jsonl.gz").unlink()
     b = build_leaderboard(tmp_path, gold_sha256=GOLD, n_resamples=100, seed=1).boards[0]
     row = b.rows[1]
     assert row.label == "close" and row.vs_best.p_bootstrap is None and row.significant is None
     assert row.rank == 2  # an untested system starts a new group
-    assert "per_item.jsonl: file not found" in b.notes[0]
+    assert f"{close / 'per_item.jsonl.gz'}: file not found (needed for paired tests)" in b.notes[0]
 
 
 def test_files_links_and_determinism(runs, lb, tmp_path):

@@ -1,7 +1,7 @@
 """Builders for the leaderboard tests: a synthetic gold and real run folders.
 
 Run folders are written in the format of ``benchmark/harness/runner.py``
-(``metrics.json``, ``per_item.jsonl``, ``manifest.json``, report stubs), and
+(``metrics.json``, ``per_item.jsonl.gz``, ``manifest.json``, report stubs), and
 their numbers come from actually scoring predictions with the task registry
 (:mod:`benchmark.tasks.base`), so the per-item rows are the real ones.
 
@@ -13,11 +13,10 @@ missed or cut short.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Sequence
 
-from benchmark.harness.rundir import canonical_json
+from benchmark.harness.rundir import OLD_PER_ITEM, PER_ITEM, canonical_json, gzip_jsonl, jsonl_bytes
 from benchmark.submission.predictions import DocPrediction, PredQuote, PredTranslation
 from benchmark.gold.schema import Document, Entity, Quote, Segment, Span
 from benchmark.tasks.registry import TASKS
@@ -110,11 +109,14 @@ def write_run(
     root: Path, label: str, pred: DocPrediction, *, tasks: Sequence[str] = ("quotes", "translation"),
     gold: str = GOLD, stamp: str = "20250301T120000Z", chash: str = "abcd1234", ranked: bool = True,
     suffix: str = "", main_first: dict[str, str] | None = None, folder_stamp: str | None = None,
+    old_per_item: bool = False,
 ) -> Path:
     """Write one run folder as the runner does; return its path.
 
     ``main_first`` moves the named metric of a task to the front (it becomes
-    the main metric), e.g. ``{"translation": "bleu"}``.
+    the main metric), e.g. ``{"translation": "bleu"}``.  ``old_per_item``
+    writes the rows as run folders did before ``per_item.jsonl.gz``: plain
+    ``per_item.jsonl``.
     """
     metrics, per_item = {}, []
     for task in tasks:
@@ -128,8 +130,10 @@ def write_run(
     doc = {"system": label, "system_name": label, "ranked": ranked, "gold_sha256": gold, "config_hash": chash,
            "tasks": metrics, "not_attempted": [], "scoring": {"n_resamples": 200, "confidence": 0.95, "seed": 7}}
     (run_dir / "metrics.json").write_bytes(canonical_json(doc))
-    (run_dir / "per_item.jsonl").write_text(
-        "".join(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in per_item), encoding="utf-8")
+    if old_per_item:
+        (run_dir / OLD_PER_ITEM).write_bytes(jsonl_bytes(per_item))
+    else:
+        (run_dir / PER_ITEM).write_bytes(gzip_jsonl([jsonl_bytes(per_item)]))
     (run_dir / "manifest.json").write_bytes(canonical_json({"started_utc": stamp, "gold_sha256": gold}))
     (run_dir / "report.html").write_text(f"<p>{label}</p>\n", encoding="utf-8")
     (run_dir / "report.md").write_text(f"# {label}\n", encoding="utf-8")

@@ -73,7 +73,7 @@ def test_an_unreadable_metrics_file_is_a_warning_and_the_others_are_ranked(tmp_p
 
 def test_an_unreadable_per_item_file_names_the_file_and_the_others_are_ranked(tmp_path, capsys, monkeypatch):
     runs = _runs(tmp_path / "runs")
-    bad = runs["close"] / "per_item.jsonl"
+    bad = runs["close"] / "per_item.jsonl.gz"
     real = Path.open
 
     def open_(self, *args, **kwargs):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -359,7 +360,8 @@ def test_end_to_end_through_the_cli(tmp_path, monkeypatch, capfd):
     out = capfd.readouterr()
     for p in (tmp_path / "runs").rglob("*"):
         if p.is_file():
-            assert key.encode() not in p.read_bytes(), p
+            data = p.read_bytes()
+            assert key.encode() not in (gzip.decompress(data) if p.name.endswith(".gz") else data), p
     assert key not in out.out + out.err
 
 

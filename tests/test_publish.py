@@ -1,7 +1,7 @@
 """`python -m benchmark publish`: settings, the built folders, and that they load offline.
 
 Run folders are written here in the harness's format (metrics.json,
-manifest.json, per_item.jsonl) so these tests do not depend on any system;
+manifest.json, per_item.jsonl.gz) so these tests do not depend on any system;
 ``test_publish_upload.py`` covers the upload path with a fake HfApi.
 Nothing here touches the network: get_token is patched to None (dry run),
 HF_HUB_OFFLINE is set and no HfApi is ever created.
@@ -18,6 +18,7 @@ import yaml
 
 from benchmark.cli.main import main
 from benchmark.errors import ConfigError
+from benchmark.harness.rundir import PER_ITEM, gzip_jsonl, jsonl_bytes
 from benchmark.publish.parquet import CONFIGS
 from benchmark.gold.loading import load_corpus
 from benchmark.publish import load_settings
@@ -35,6 +36,8 @@ RUNS = {  # system folder → (label, ranked, run folder names oldest first)
 
 SACREBLEU = (("sacrebleu_sig", "[chrF2++|nrefs:1]"), ("scale", "0-100"))
 """Signature fields of a sacrebleu metric, as benchmark/scoring/translation.py writes them."""
+PER_ITEM_ROW = {"task": "stance", "doc_id": "d", "item": "s1", "stats": {"f": [1, 0]}}
+"""A per-item row of the fake runs (what a run folder's per_item.jsonl.gz holds)."""
 
 
 def _metric(name: str, value: float | None, *, n: int = 12, fields=(("scheme", "strict"),)) -> dict:
@@ -83,8 +86,7 @@ def write_run(results_dir: Path, system: str, label: str, ranked: bool, name: st
                 **(extra or {})}
     (d / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     (d / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    (d / "per_item.jsonl").write_text(json.dumps({"task": "stance", "doc_id": "d", "item": "s1",
-                                                  "stats": {"f": [1, 0]}}) + "\n", encoding="utf-8")
+    (d / PER_ITEM).write_bytes(gzip_jsonl([jsonl_bytes([PER_ITEM_ROW, {**PER_ITEM_ROW, "item": "s2"}])]))
     return d
 
 
@@ -353,7 +355,13 @@ def test_results_card_leaderboard_and_run_files(published):
         assert name in card.text, name
     assert (folder / "leaderboard.md").read_text() == (published.parent / "leaderboard.md").read_text()
     assert (folder / "leaderboard.csv").is_file() and not (folder / "leaderboard.json").exists()
-    assert (folder / "runs" / "rules" / "20250219T101500Z-bbbb2222" / "per_item.jsonl").is_file()
+    copied = folder / "runs" / "rules" / "20250219T101500Z-bbbb2222" / "per_item.jsonl.gz"
+    source = published.parent / "runs" / "rules" / "20250219T101500Z-bbbb2222" / "per_item.jsonl.gz"
+    assert copied.read_bytes() == source.read_bytes()
+    run_folders = card.text.split("## Run folders", 1)[1]
+    for how in ('`pandas.read_json("per_item.jsonl.gz", lines=True)`', "`zcat per_item.jsonl.gz | head`",
+                '`datasets.load_dataset("json", data_files="runs/<system>/<run>/per_item.jsonl.gz")`'):
+        assert how in run_folders, how
     assert not (folder / "runs" / "rules" / "20250218T093000Z-aaaa1111").exists()
     assert not list(folder.rglob(".tmp-*"))
 
@@ -674,3 +682,16 @@ def test_a_run_missing_what_the_results_rows_need_is_skipped(tmp_path):
     assert [(p, why) for p, why in runs.skipped] == [
         (d, f"{d / 'metrics.json'}: tasks.stance[0]: missing key 'signature'")]
     assert {r.run_name for r in runs.latest("rules").values()} == {"20250219T101500Z-bbbb2222"}
+
+
+def test_the_cards_ways_of_reading_per_item_jsonl_gz_work(published, tmp_path, monkeypatch):
+    """The results card says pandas and datasets read the published per-item file: they do, offline."""
+    import pandas
+    from datasets import load_dataset
+
+    offline_env(monkeypatch, tmp_path)
+    path = published / "results" / "runs" / "rules" / "20250219T101500Z-bbbb2222" / "per_item.jsonl.gz"
+    expected = [PER_ITEM_ROW, {**PER_ITEM_ROW, "item": "s2"}]  # as write_run wrote them
+    assert pandas.read_json(path, lines=True).to_dict("records") == expected
+    ds = load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache"))
+    assert ds.to_list() == expected

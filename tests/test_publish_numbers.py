@@ -182,6 +182,10 @@ def file_text(path: Path) -> str:
         import pyarrow.parquet as pq
 
         return json.dumps(pq.read_table(path).to_pylist(), ensure_ascii=False)
+    if path.suffix == ".gz":  # per_item.jsonl.gz: what it holds, not its compressed bytes
+        import gzip
+
+        return gzip.decompress(path.read_bytes()).decode("utf-8")
     text = path.read_text(encoding="utf-8")
     return json.dumps(json.loads(text), ensure_ascii=False) if path.suffix == ".json" else text
 

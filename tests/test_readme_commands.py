@@ -177,3 +177,37 @@ def test_the_check_fails_on_a_wrong_command(command, workdir):
 
     with pytest.raises((AssertionError, SystemExit, BenchmarkError)):
         check_command(command)
+
+
+def _per_item_commands() -> list[str]:
+    """The README's shell lines that read a run's ``per_item.jsonl.gz`` (not ``python -m benchmark`` commands)."""
+    blocks, _ = _fenced((ROOT / "README.md").read_text(encoding="utf-8"))
+    return [line.strip() for block in blocks for line in block.splitlines()
+            if "per_item.jsonl.gz" in line and PREFIX not in line]
+
+
+def test_the_readme_commands_that_read_per_item_jsonl_gz_run(tmp_path):
+    import gzip
+    import json
+    import subprocess
+    import sys
+
+    commands = _per_item_commands()
+    assert [c.split()[0] for c in commands] == ["zcat", "python"]
+    assert main(["run", "system=rules", f"paths.results_dir={tmp_path / 'results' / 'runs'}",
+                 "scoring.n_resamples=10", "report.html=false", "report.markdown=false"]) == 0
+    (run_dir,) = (tmp_path / "results" / "runs" / "rules").iterdir()
+    rows = [json.loads(x) for x in gzip.decompress((run_dir / "per_item.jsonl.gz").read_bytes()).splitlines()]
+    outputs = []
+    for command in commands:
+        command = command.replace("<run folder>", run_dir.name)
+        if command.startswith("python "):  # this interpreter, where pandas is installed
+            command = shlex.quote(sys.executable) + command[len("python"):]
+        done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (command, done.stderr)
+        outputs.append(done.stdout)
+    assert [json.loads(x) for x in outputs[0].splitlines()] == rows[:2]  # zcat … | head -n 2
+    # pandas' row count per task, as counted here from the decompressed lines
+    counts = {task: sum(r["task"] == task for r in rows) for task in {r["task"] for r in rows}}
+    shown = dict(re.findall(r"^(\w+)\s+(\d+)$", outputs[1], flags=re.M))
+    assert {t: int(n) for t, n in shown.items()} == counts and len(counts) == 4

@@ -7,6 +7,7 @@ harness scores, then rendered; ``test_report_browser.py`` reuses
 
 from __future__ import annotations
 
+import gzip
 import json
 import warnings
 from pathlib import Path
@@ -292,12 +293,17 @@ def test_rendering_is_deterministic(run, reports):
     assert again == reports
 
 
-def _write_run(folder: Path, run: dict) -> Path:
+def _write_run(folder: Path, run: dict, *, per_item: str = "per_item.jsonl.gz", per_item_text: str = "") -> Path:
+    """A run folder; ``per_item="per_item.jsonl"`` writes it as runs did before the gzip file."""
     folder.mkdir(parents=True)
     (folder / "metrics.json").write_text(json.dumps(run["metrics"], ensure_ascii=False), encoding="utf-8")
     (folder / "manifest.json").write_text(json.dumps(run["manifest"], ensure_ascii=False), encoding="utf-8")
-    for name, rows in (("predictions.jsonl", run["predictions"]), ("per_item.jsonl", run["per_item"])):
-        (folder / name).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    for name, rows in (("predictions.jsonl", run["predictions"]), (per_item, run["per_item"])):
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        if name == per_item:
+            text += per_item_text
+        data = text.encode("utf-8")
+        (folder / name).write_bytes(gzip.compress(data, mtime=0) if name.endswith(".gz") else data)
     (folder / "config.yaml").write_text("report:\n  worst_errors: 10\n", encoding="utf-8")
     return folder
 
@@ -323,7 +329,15 @@ def test_render_run_dir_refuses_a_stale_gold(tmp_path, run):
     assert not (folder / "report.md").exists()
 
 
-@pytest.mark.parametrize("missing", ["metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json"])
+def test_render_run_dir_reads_a_run_folder_written_before_per_item_jsonl_gz(tmp_path, run, reports):
+    folder = _write_run(tmp_path / "old", run, per_item="per_item.jsonl")
+    assert not (folder / "per_item.jsonl.gz").exists()
+    render_run_dir(folder, corpus=run["corpus"])
+    assert (folder / "report.md").read_text(encoding="utf-8") == reports["report.md"]
+    assert (folder / "report.html").read_text(encoding="utf-8") == reports["report.html"]
+
+
+@pytest.mark.parametrize("missing", ["metrics.json", "predictions.jsonl", "per_item.jsonl.gz", "manifest.json"])
 def test_render_run_dir_names_a_missing_file(tmp_path, run, missing):
     folder = _write_run(tmp_path / "run", run)
     (folder / missing).unlink()
@@ -332,13 +346,12 @@ def test_render_run_dir_names_a_missing_file(tmp_path, run, missing):
     assert err.value.file == str(folder / missing)
 
 
-def test_render_run_dir_names_the_line_of_bad_json(tmp_path, run):
-    folder = _write_run(tmp_path / "run", run)
-    with (folder / "per_item.jsonl").open("a", encoding="utf-8") as fh:
-        fh.write("{not json\n")
+@pytest.mark.parametrize("name", ["per_item.jsonl.gz", "per_item.jsonl"])
+def test_render_run_dir_names_the_line_of_bad_json(tmp_path, run, name):
+    folder = _write_run(tmp_path / "run", run, per_item=name, per_item_text="{not json\n")
     with pytest.raises(InputError, match="invalid JSON") as err:
         render_run_dir(folder, corpus=run["corpus"])
-    assert (err.value.file, err.value.line) == (str(folder / "per_item.jsonl"), len(run["per_item"]) + 1)
+    assert (err.value.file, err.value.line) == (str(folder / name), len(run["per_item"]) + 1)
 
 
 def test_markdown_on_the_real_gold_quotes_arabic_errors():

@@ -1,4 +1,4 @@
-"""Reports read the alignment scoring recorded in per_item.jsonl; they never re-align."""
+"""Reports read the alignment scoring recorded in per_item.jsonl.gz; they never re-align."""
 
 from __future__ import annotations
 
@@ -47,6 +47,6 @@ def test_a_changed_recorded_pairing_changes_the_report():
 def test_a_run_without_recorded_alignment_is_refused_clearly():
     run = synthetic_run()
     rows = [{k: v for k, v in r.items() if k != "alignment"} for r in run["per_item"]]
-    with pytest.raises(InputError, match=r"per_item.jsonl: alignment: no 'content.char.proportional' alignment "
+    with pytest.raises(InputError, match=r"per_item.jsonl.gz: alignment: no 'content.char.proportional' alignment "
                                          r"recorded for document '.+': the run was scored by an older version"):
         _views({**run, "per_item": rows})

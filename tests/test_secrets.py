@@ -9,6 +9,7 @@ writers, publish staging, and the command line's output streams.
 
 from __future__ import annotations
 
+import gzip
 import io
 import sys
 from pathlib import Path
@@ -35,6 +36,8 @@ def leaks(root: Path) -> list[str]:
     out = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         data = path.read_bytes()
+        if path.name.endswith(".gz"):  # per_item.jsonl.gz: what it holds, not its compressed bytes
+            data = gzip.decompress(data)
         out += [f"{path}: {s}" for s in SECRETS if s.encode() in data or b"SECRET" in data]
     return out
 
@@ -59,7 +62,7 @@ def test_a_run_with_credentials_everywhere_leaves_no_trace(tmp_path, data_dir, m
     assert code == 0, printed.err
     (run_dir,) = [p.parent for p in (tmp_path / "runs").rglob("metrics.json")]
     assert sorted(p.name for p in run_dir.iterdir()) == [
-        "config.yaml", "manifest.json", "metrics.json", "overrides.yaml", "per_item.jsonl", "predictions.jsonl",
+        "config.yaml", "manifest.json", "metrics.json", "overrides.yaml", "per_item.jsonl.gz", "predictions.jsonl",
         "report.html", "report.md"]
     assert leaks(tmp_path / "runs") == []
     assert not any(s in printed.out + printed.err for s in SECRETS)

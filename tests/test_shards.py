@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -14,7 +15,7 @@ from benchmark.errors import ConfigError
 from benchmark.harness.shards import Shard, shard_from_config, shard_slice
 from corpus_copies import copy_corpus
 
-DETERMINISTIC = ("metrics.json", "per_item.jsonl", "predictions.jsonl")
+DETERMINISTIC = ("metrics.json", "per_item.jsonl.gz", "predictions.jsonl")
 N_DOCS = 4
 
 
@@ -31,6 +32,11 @@ def _run(results: Path, data: Path, *extra: str) -> None:
 def _one(parent: Path) -> Path:
     (found,) = [p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")]
     return found
+
+
+def _per_item_lines(run_dir: Path) -> list[bytes]:
+    """The decompressed lines of a run folder's per_item.jsonl.gz (the standard library's gzip)."""
+    return gzip.decompress((run_dir / "per_item.jsonl.gz").read_bytes()).splitlines()
 
 
 def _shard_dirs(results: Path, label: str) -> list[Path]:
@@ -80,6 +86,7 @@ def test_merged_shards_are_byte_identical_to_the_unsharded_run(system, corpus_di
     one, joined = _one(whole / system), _one(merged / system)
     for name in DETERMINISTIC:
         assert (joined / name).read_bytes() == (one / name).read_bytes(), name
+    assert _per_item_lines(joined) == _per_item_lines(one) and _per_item_lines(one)
     configs = [yaml.safe_load((d / "config.yaml").read_text(encoding="utf-8")) for d in (one, joined)]
     for c in configs:
         c["paths"].pop("results_dir")  # the only setting that differs: where each went
@@ -120,6 +127,7 @@ def test_a_task_predicted_in_some_shards_only_is_attempted_as_in_one_run(corpus_
     assert "translation" in json.loads((one / "metrics.json").read_text())["tasks"]
     for name in DETERMINISTIC:
         assert (joined / name).read_bytes() == (one / name).read_bytes(), name
+    assert _per_item_lines(joined) == _per_item_lines(one) and _per_item_lines(one)
 
 
 def test_a_shard_report_shows_only_its_documents(corpus_dir, tmp_path, capsys):
@@ -131,8 +139,7 @@ def test_a_shard_report_shows_only_its_documents(corpus_dir, tmp_path, capsys):
     assert {name: (shard / name).read_bytes() for name in written} == written
     predictions = [json.loads(x)["doc_id"] for x in (shard / "predictions.jsonl").read_text().splitlines()]
     assert predictions == ["doc002", "doc003"]
-    assert {json.loads(x)["doc_id"] for x in (shard / "per_item.jsonl").read_text().splitlines()} == {
-        "doc002", "doc003"}
+    assert {json.loads(x)["doc_id"] for x in _per_item_lines(shard)} == {"doc002", "doc003"}
     assert json.loads((shard / "manifest.json").read_text())["documents"] == ["doc002", "doc003"]
 
 

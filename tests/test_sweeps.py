@@ -9,6 +9,7 @@ launcher test is skipped only when its plugin is not installed
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import os
@@ -22,9 +23,9 @@ from benchmark.cli.main import main
 from corpus_copies import copy_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN_FILES = {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl", "metrics.json",
+RUN_FILES = {"config.yaml", "overrides.yaml", "predictions.jsonl", "per_item.jsonl.gz", "metrics.json",
              "manifest.json", "report.md", "report.html"}
-DETERMINISTIC = ("metrics.json", "per_item.jsonl", "predictions.jsonl")
+DETERMINISTIC = ("metrics.json", "per_item.jsonl.gz", "predictions.jsonl")
 SETTINGS = ("scoring.n_resamples=50",)
 
 
@@ -131,6 +132,8 @@ def test_sharded_sweep_on_submitit_merges_into_the_unsharded_run(tmp_path):
     merged, whole = run_dirs(results)["rules"], run_dirs(tmp_path / "whole")["rules"]
     for name in DETERMINISTIC:
         assert (merged / name).read_bytes() == (whole / name).read_bytes(), name
+    lines = gzip.decompress((whole / "per_item.jsonl.gz").read_bytes()).splitlines()
+    assert lines and gzip.decompress((merged / "per_item.jsonl.gz").read_bytes()).splitlines() == lines
 
 
 @needs_plugin("hydra_plugins.hydra_submitit_launcher", "hydra-submitit-launcher")

@@ -17,6 +17,7 @@ from benchmark.scoring.result import UndefinedMetricWarning
 from benchmark.scoring.signature import parse_signature
 from benchmark.scoring.translation import corpus_score
 from benchmark.tasks.definitions import resolve_entity
+from benchmark.harness.rundir import gzip_jsonl, iter_jsonl, jsonl_bytes
 from benchmark.tasks.registry import TASKS, evaluate_task, metric_from_per_item, paired_test
 
 SHA = "c0ffee" * 10 + "abcd"
@@ -256,9 +257,9 @@ def test_doc_id_mismatch_raises():
 @pytest.mark.parametrize("task", TASKS.names())
 def test_metrics_rebuilt_from_rows_read_back_from_disk_are_identical(task, tmp_path):
     result = run(task, noisy(make_document()))
-    path = tmp_path / "per_item.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in result.per_item))
-    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    path = tmp_path / "per_item.jsonl.gz"  # written and read back as a run folder holds them
+    path.write_bytes(gzip_jsonl([jsonl_bytes(result.per_item)]))
+    rows = list(iter_jsonl(path))
     again = TASKS.get(task).score_rows(rows, gold_sha256=SHA, n_resamples=200, seed=7)
     assert again.metrics == result.metrics
     for spec in TASKS.get(task).specs:

@@ -6,7 +6,7 @@ import json
 
 from benchmark.gold.schema import Corpus
 from benchmark.harness.config import ReportOptions
-from benchmark.harness.rundir import canonical_json, iter_jsonl
+from benchmark.harness.rundir import PER_ITEM, canonical_json, iter_jsonl
 from benchmark.harness.runner import PendingRun, RunOutcome, finish_run
 
 
@@ -23,7 +23,7 @@ def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions
         reports = render_reports(
             metrics=json.loads(files["metrics.json"]),
             predictions=list(iter_jsonl(files["predictions.jsonl"], file="predictions.jsonl")),
-            per_item=iter_jsonl(files["per_item.jsonl"], file="per_item.jsonl"),
+            per_item=iter_jsonl(files[PER_ITEM], file=PER_ITEM),  # decompressed as the report reads it
             manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
             worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
             predictions_checked=True,  # written by this run from predictions the reader accepted

@@ -3,7 +3,7 @@
 Takes a typed run configuration (composed by Hydra in :mod:`benchmark.cli.run`)
 and the checked gold; runs the system (or reads a submission file), aligns its
 output through the submission reader, scores every requested task and hands
-on the run's files — ``metrics.json``, ``per_item.jsonl``,
+on the run's files — ``metrics.json``, ``per_item.jsonl.gz``,
 ``predictions.jsonl``, ``config.yaml``, ``overrides.yaml``, ``manifest.json`` —
 committed atomically as ``results/runs/<system>/<stamp>-<hash>/``.
 :mod:`.config` (typed config), :mod:`.runner` (predict, score, finish),

@@ -5,9 +5,12 @@ The shards of a run made with ``shard.index=i shard.count=n``
 per-item rows are concatenated in shard order (which is corpus order), and
 every metric is **computed again from the joined per-item rows** by the
 scoring path of a run (:func:`~benchmark.harness.runner.score_task_rows`),
-never averaged over shards.  The joined ``metrics.json``, ``per_item.jsonl``
+never averaged over shards.  The joined ``metrics.json``, ``per_item.jsonl.gz``
 and ``predictions.jsonl`` are therefore byte for byte those of the same run
-made in one job.
+made in one job (the per-item rows are compressed by the run's own
+:class:`~benchmark.harness.rundir.GzipJsonl`).  The shards' per-item files
+are read line by line, once to check them and once per task to join them,
+so one task's rows are in memory at a time, as in a run.
 
 Checks, each a one-line :class:`~benchmark.errors.ShardMergeError` naming a folder:
 
@@ -32,13 +35,14 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from benchmark.errors import BenchmarkError, ShardMergeError
 from benchmark.gold.schema import Corpus
 from benchmark.harness.config import RunConfig
 from benchmark.harness.manifest import environment
-from benchmark.harness.rundir import canonical_json, jsonl_bytes, run_stamp, yaml_bytes
+from benchmark.harness.rundir import PER_ITEM, GzipJsonl, canonical_json, iter_json_lines, jsonl_bytes, per_item_path
+from benchmark.harness.rundir import run_stamp, yaml_bytes
 from benchmark.harness.runner import REPO_ROOT, PendingRun, StageTimer, score_task_rows
 from benchmark.harness.shards import MARKER, Shard, shard_slice
 
@@ -60,13 +64,18 @@ class ShardRun:
     manifest: dict[str, Any]
     config: dict[str, Any]
     overrides: list[str]
-    per_item: list[dict[str, Any]]
+    per_item_file: Path
+    """Its ``per_item.jsonl.gz`` (or the ``per_item.jsonl`` of an older shard), read when needed."""
     predictions: list[dict[str, Any]]
 
     @property
     def record(self) -> dict[str, Any]:
         """The ``"shard"`` record of its ``metrics.json``."""
         return self.metrics[MARKER]
+
+    def per_item(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(line number, row)`` of its per-item file, read line by line."""
+        return _rows(self.per_item_file)
 
 
 def find_shard_dirs(paths: Sequence[Path | str]) -> list[Path]:
@@ -98,23 +107,17 @@ def _json(path: Path) -> Any:
         raise ShardMergeError(f"not valid JSON: {exc}", file=str(path)) from None
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    rows = []
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object with a doc_id)`` of a shard's JSON Lines file (``.gz`` decompressed)."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, UnicodeDecodeError) as exc:
-        raise ShardMergeError("file not found" if isinstance(exc, FileNotFoundError) else str(exc),
-                              file=str(path)) from None
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ShardMergeError(f"not valid JSON: {exc.msg}", file=str(path), line=n) from None
+        for n, row in iter_json_lines(path):
             if not isinstance(row, dict) or not isinstance(row.get("doc_id"), str):
                 raise ShardMergeError("expected an object with a doc_id", file=str(path), line=n)
-            rows.append(row)
-    return rows
+            yield n, row
+    except ShardMergeError:
+        raise
+    except BenchmarkError as exc:
+        raise ShardMergeError(exc.message, file=exc.file, line=exc.line) from None
 
 
 def _yaml(path: Path) -> Any:
@@ -149,9 +152,12 @@ def read_shard(path: Path) -> ShardRun:
     manifest, config = _json(path / "manifest.json"), _yaml(path / "config.yaml")
     if not isinstance(manifest, dict) or not isinstance(config, dict):
         raise ShardMergeError("manifest.json and config.yaml must hold objects", file=str(path))
+    per_item = per_item_path(path)
+    if not per_item.is_file():
+        raise ShardMergeError("file not found", file=str(per_item))
     return ShardRun(path=path, shard=shard, metrics=metrics, manifest=manifest, config=config,
-                    overrides=list(_yaml(path / "overrides.yaml") or []), per_item=_jsonl(path / "per_item.jsonl"),
-                    predictions=_jsonl(path / "predictions.jsonl"))
+                    overrides=list(_yaml(path / "overrides.yaml") or []), per_item_file=per_item,
+                    predictions=[row for _, row in _rows(path / "predictions.jsonl")])
 
 
 def _first_difference(a: Any, b: Any, prefix: str = "") -> str:
@@ -217,14 +223,15 @@ def _check_gold(shards: list[ShardRun], corpus: Corpus) -> None:
             raise ShardMergeError(f"holds documents {_few(s.record['documents'])}, but {s.shard.text} of this gold "
                                   f"is {_few(expected)}", file=str(s.path))
         docs, tasks = set(expected), set(s.record["tasks"])
-        for name, rows in (("per_item.jsonl", s.per_item), ("predictions.jsonl", s.predictions)):
-            for n, row in enumerate(rows, 1):
+        predictions = s.path / "predictions.jsonl"
+        for path, rows in ((s.per_item_file, s.per_item()), (predictions, enumerate(s.predictions, 1))):
+            for n, row in rows:
                 if row["doc_id"] not in docs:
-                    raise ShardMergeError(f"document {row['doc_id']!r} is not one of this shard's",
-                                          file=str(s.path / name), line=n)
-                if name == "per_item.jsonl" and row.get("task") not in tasks:
+                    raise ShardMergeError(f"document {row['doc_id']!r} is not one of this shard's", file=str(path),
+                                          line=n)
+                if path == s.per_item_file and row.get("task") not in tasks:
                     raise ShardMergeError(f"task {row.get('task')!r} is not one of this shard's tasks {sorted(tasks)}",
-                                          file=str(s.path / name), line=n)
+                                          file=str(path), line=n)
 
 
 def _few(ids: Sequence[str]) -> str:
@@ -282,19 +289,20 @@ def merge_system_manifests(blocks: list[dict[str, Any]], path: tuple[str, ...] =
 
 
 def _joined_scores(shards: list[ShardRun], cfg: RunConfig, gold_sha256: str):
-    """Per-item rows (task by task, shard by shard), metrics, not-attempted tasks and undefined metrics."""
+    """Per-item file (task by task, shard by shard), metrics, not-attempted tasks and undefined metrics."""
     system_tasks = shards[0].record["tasks"]
     predicted = {t for s in shards for t in s.record["predicted"]}
-    per_item, metrics, not_attempted, undefined = [], {}, [], []
+    per_item, metrics, not_attempted, undefined = GzipJsonl(), {}, [], []
     for task in cfg.tasks:
         if task not in system_tasks or task not in predicted:
             not_attempted.append(task)  # as a run over the whole corpus: no prediction anywhere = not attempted
             continue
-        rows = [r for s in shards for r in s.per_item if r.get("task") == task]
+        rows = [r for s in shards for _, r in s.per_item() if r.get("task") == task]
         metrics[task], undef = score_task_rows(task, rows, gold_sha256=gold_sha256, scoring=cfg.scoring)
         undefined += undef
-        per_item += rows
-    return per_item, metrics, not_attempted, undefined
+        per_item.write(jsonl_bytes(rows))  # the task's lines, as the run wrote them
+        del rows  # one task's rows in memory at a time
+    return per_item.finish(), metrics, not_attempted, undefined
 
 
 def _merged_manifest(shards: list[ShardRun], corpus: Corpus, *, argv: list[str]) -> dict[str, Any]:
@@ -337,7 +345,7 @@ def merge_shards(shards: Sequence[ShardRun], corpus: Corpus, cfg: RunConfig, *, 
         config = {**ordered[0].config, MARKER: {"index": 0, "count": 1}}
     files = {
         "config.yaml": yaml_bytes(config), "overrides.yaml": yaml_bytes(_run_overrides(ordered[0].overrides)),
-        "predictions.jsonl": jsonl_bytes(predictions), "per_item.jsonl": jsonl_bytes(per_item),
+        "predictions.jsonl": jsonl_bytes(predictions), PER_ITEM: per_item,
         "metrics.json": canonical_json(metrics_doc),
     }
     # Wall time is the work of all shards (stage by stage, then the merge), so

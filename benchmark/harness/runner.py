@@ -27,6 +27,7 @@ from benchmark.submission.predictions import DocPrediction
 from benchmark.harness.config import RunConfig, ScoringOptions, SystemSpec
 from benchmark.harness.manifest import environment
 from benchmark.harness.rundir import canonical_json, commit_folder, config_hash, run_stamp, safe_name
+from benchmark.harness.rundir import PER_ITEM, GzipJsonl
 from benchmark.harness.rundir import jsonl_bytes as _jsonl, yaml_bytes as _yaml
 from benchmark.harness.shards import Shard, shard_corpus, shard_parent, shard_record
 
@@ -144,9 +145,10 @@ class TaskScores:
     """What scoring every requested task of one run produced."""
 
     metrics: dict[str, list[dict[str, Any]]]
-    per_item: list[bytes]
-    """The ``per_item.jsonl`` lines of each task, in task order (bytes: the rows
-    of a large corpus are dropped as soon as their task is scored)."""
+    per_item: GzipJsonl
+    """``per_item.jsonl.gz``, fed the JSON Lines of each task in task order
+    (compressed as they come: the rows of a large corpus are dropped as soon
+    as their task is scored)."""
     not_attempted: list[str]
     undefined: list[str]
     """``task:metric`` names that were undefined (zero denominator)."""
@@ -197,7 +199,7 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
     from benchmark.tasks.registry import TASKS
 
     pairs = [(d, preds.get(d.doc_id)) for d in corpus.documents]
-    out = TaskScores({}, [], [], [])
+    out = TaskScores({}, GzipJsonl(), [], [])
     for task in cfg.tasks:
         predicted = task in attempted and TASKS.get(task).attempted(pairs)
         if not predicted:
@@ -216,8 +218,8 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
                                                                scoring=cfg.scoring)
             out.undefined.extend(undefined)
             out.predicted.append(task)
-        out.per_item.append(data)
-        del table  # one task's statistics at a time in memory
+        out.per_item.write(data)
+        del table, data  # one task's statistics at a time in memory
     return out
 
 
@@ -274,7 +276,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
         "config.yaml": _yaml(resolved_config),
         "overrides.yaml": _yaml(overrides),
         "predictions.jsonl": _jsonl(predictions_rows),
-        "per_item.jsonl": b"".join(scores.per_item),
+        PER_ITEM: scores.per_item.finish(),
         "metrics.json": canonical_json(metrics_doc),
     }
     stamp = run_stamp()

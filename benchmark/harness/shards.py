@@ -5,7 +5,7 @@ spread over a cluster: job ``i`` of ``n`` runs with ``shard.index=i
 shard.count=n`` and predicts and scores only its part of the corpus; the
 merge (:mod:`benchmark.harness.merge`, ``python -m benchmark merge-shards``)
 joins the parts into one run folder whose ``metrics.json``,
-``per_item.jsonl`` and ``predictions.jsonl`` are byte for byte those of the
+``per_item.jsonl.gz`` and ``predictions.jsonl`` are byte for byte those of the
 same run made in one job.
 
 **Which documents.**  The corpus's documents in their usual order (by file

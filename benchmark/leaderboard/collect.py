@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from benchmark.errors import InputError
+from benchmark.harness.rundir import iter_json_lines, per_item_path
 from benchmark.harness.shards import shard_marker
 
 _FOLDER = re.compile(r"^(\d{8}T\d{6}Z)-[0-9A-Za-z]+(?:-(\d+))?$")
@@ -206,25 +207,15 @@ def collect(root: Path, *, gold_sha256: str) -> Selection:
 
 
 def read_per_item(run: Run, task: str) -> list[dict[str, Any]]:
-    """The ``per_item.jsonl`` rows of ``task`` in ``run`` (errors name file and line)."""
-    path = run.run_dir / "per_item.jsonl"
+    """The per-item rows of ``task`` in ``run`` (``per_item.jsonl.gz``, or the ``per_item.jsonl`` of an
+    older run), read line by line; errors name file and line."""
+    path = per_item_path(run.run_dir)
     if not path.exists():
         raise InputError("file not found (needed for paired tests)", file=str(path))
     rows = []
-    try:
-        fh = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", file=str(path), line=n) from None
-            if not isinstance(row, dict) or "doc_id" not in row or "item" not in row:
-                raise InputError("expected an object with doc_id and item", file=str(path), line=n)
-            if row.get("task") == task:
-                rows.append(row)
+    for n, row in iter_json_lines(path):
+        if not isinstance(row, dict) or "doc_id" not in row or "item" not in row:
+            raise InputError("expected an object with doc_id and item", file=str(path), line=n)
+        if row.get("task") == task:
+            rows.append(row)
     return rows

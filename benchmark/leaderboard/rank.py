@@ -6,7 +6,7 @@ task on the task's main metric by a paired bootstrap test (Koehn 2004;
 as sacrebleu ``--paired-bs``), with ``n_resamples`` resamples and ``seed``;
 an approximate randomization p-value (``ar_trials`` trials, same seed, as
 sacrebleu ``--paired-ar`` but counting ties) is shown beside it.  Both runs' per-item rows are
-read back from ``per_item.jsonl`` and rebuilt into statistics matrices by the
+read back from ``per_item.jsonl.gz`` and rebuilt into statistics matrices by the
 task's own metric spec; items are matched by ``doc_id``/``item`` key.  Only
 documents present in both runs are compared.  Within them, an item present
 in only one run is the pseudo-item holding that run's unaligned predictions;
@@ -43,6 +43,7 @@ from typing import Any, Callable, Mapping, Sequence
 from benchmark.errors import BenchmarkError
 from benchmark.scoring.result import ItemStats, paired_item_stats
 from benchmark.scoring.stats import approximate_randomization, paired_bootstrap
+from benchmark.harness.rundir import per_item_path
 from benchmark.leaderboard.collect import Run, read_per_item
 
 ALPHA = 0.05
@@ -224,7 +225,8 @@ def _recomputed_mismatches(rows: Sequence[Row]) -> list[str]:
         pairs = [(rows[0], r.vs_best.scores[0])] if r is rows[1] else []
         for row, recomputed in pairs + [(r, r.vs_best.scores[1])]:
             if not math.isclose(row.value, recomputed, rel_tol=1e-9, abs_tol=1e-12) and not math.isnan(recomputed):
-                notes.append(f"{row.label}: {row.main['name']} recomputed from per_item.jsonl is {recomputed:.6g}, "
+                notes.append(f"{row.label}: {row.main['name']} recomputed from {per_item_path(row.run.run_dir).name} "
+                             f"is {recomputed:.6g}, "
                              f"metrics.json says {row.value:.6g}; the run was scored by other scoring code, "
                              "re-score it")
     return notes

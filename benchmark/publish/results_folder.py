@@ -163,6 +163,24 @@ Tasks a system did not attempt have no rows (never zeros). Licence: see
 """
 
 
+RUN_FOLDERS_SECTION = """
+## Run folders
+`runs/<system>/<run>/` holds each published run folder as the harness wrote it:
+
+- `metrics.json`: every metric with its confidence interval and signature;
+- `per_item.jsonl.gz`: the per-item sufficient statistics, one JSON object per scored item (JSON Lines,
+  gzip-compressed), from which the bootstrap intervals and paired tests can be recomputed. Read it with
+  `pandas.read_json("per_item.jsonl.gz", lines=True)` (pandas infers the compression from the name),
+  `datasets.load_dataset("json", data_files="runs/<system>/<run>/per_item.jsonl.gz")`, or
+  `zcat per_item.jsonl.gz | head`. Run folders written before this file existed hold the same rows
+  uncompressed, as `per_item.jsonl`;
+- `predictions.jsonl`, `manifest.json` (command, seeds, versions, git state) and the reports.
+
+Predictions and reports quote the article, whose text is not ours: see `LICENSE.md`.
+"""
+"""The results card's section on the copied run folders (when they are uploaded)."""
+
+
 def results_card(runs: RunSet, *, pretty_name: str, dataset_repo_id: str | None, leaderboard: tuple[str, ...],
                  run_files: bool, rows: list[dict[str, Any]]) -> str:
     """The ``README.md`` text of the results repo (``rows``: every published result row)."""
@@ -177,11 +195,7 @@ def results_card(runs: RunSet, *, pretty_name: str, dataset_repo_id: str | None,
         body += ("\n## Leaderboard\nBuilt by `python -m benchmark leaderboard` from these runs: "
                  + ", ".join(f"[`{f}`]({f})" for f in leaderboard) + ".\n")
     if run_files:
-        body += ("\n## Run folders\n`runs/<system>/<run>/` holds each published run folder as the harness "
-                 "wrote it: `metrics.json`, `per_item.jsonl` (per-item sufficient statistics: bootstrap "
-                 "intervals and paired tests can be recomputed from them), `predictions.jsonl`, `manifest.json` "
-                 "(command, seeds, versions, git state) and the reports. Predictions and reports quote the "
-                 "article, whose text is not ours: see `LICENSE.md`.\n")
+        body += RUN_FOLDERS_SECTION
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
 
 

@@ -1,7 +1,7 @@
 """Which finished run folders publish uploads, read back as typed records and result rows.
 
 The harness writes ``<results_dir>/<system>/<stamp>-<hash>/`` folders
-(``metrics.json``, ``manifest.json``, ``per_item.jsonl``, …) and renames
+(``metrics.json``, ``manifest.json``, ``per_item.jsonl.gz``, …) and renames
 them into place only when complete, so hidden (dot) folders are skipped.
 Folders are found, read and ordered exactly as the leaderboard does
 (:mod:`benchmark.leaderboard.collect`); one that cannot be read is skipped

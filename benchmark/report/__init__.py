@@ -1,7 +1,7 @@
 """Run reports: ``report.md`` and self-contained HTML (``report.html``, plus one page per article of a corpus).
 
 Both are rendered from a run's own records (``metrics.json``,
-``predictions.jsonl``, ``per_item.jsonl``, ``manifest.json``) and the gold,
+``predictions.jsonl``, ``per_item.jsonl.gz``, ``manifest.json``) and the gold,
 so ``python -m benchmark report RUN_DIR`` (:func:`render_run_dir`) rebuilds
 them without re-running anything.  Rendering is deterministic: the same
 inputs give the same bytes.

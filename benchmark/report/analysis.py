@@ -8,7 +8,7 @@ chrF++.  :mod:`.worst` picks the worst of them.
 
 **Reports read, never recompute.**  The pairs of gold and predicted spans
 are the ones scoring used, read from the ``alignment`` field of the run's
-``per_item.jsonl`` rows (:func:`alignments_from_rows`): quote statuses from
+``per_item.jsonl.gz`` rows (:func:`alignments_from_rows`): quote statuses from
 the quotes task's main-metric alignment (:data:`QUOTE_FAMILY`), wrong
 end-to-end speakers from the end2end task's (:data:`E2E_FAMILY`; the
 quotes alignment when end2end was not scored), speaker mentions from the
@@ -43,6 +43,7 @@ import bisect
 from dataclasses import dataclass
 
 from benchmark.errors import InputError
+from benchmark.harness.rundir import PER_ITEM
 from benchmark.submission.predictions import DocPrediction
 from benchmark.gold.schema import Document, Segment, Span
 from benchmark.report.rows import (  # noqa: F401  (re-exported: the report's view of the rows)
@@ -183,7 +184,7 @@ def _recorded(alignments: Alignments, doc: Document, family: str) -> Pairs:
     pairs = alignments.get((doc.doc_id, family))
     if pairs is None:
         raise InputError(f"no {family!r} alignment recorded for document {doc.doc_id!r}: the run was scored by an "
-                         "older version; score it again to render its report", file="per_item.jsonl",
+                         "older version; score it again to render its report", file=PER_ITEM,
                          field="alignment")
     return pairs
 
@@ -317,7 +318,7 @@ def _translations(doc: Document, pred: DocPrediction,
         hyp = given.get(seg.id)
         saved = chrf_stats.get((doc.doc_id, seg.id))
         if saved is not None:
-            # The statistics scoring used, read back from per_item.jsonl.
+            # The statistics scoring used, read back from per_item.jsonl.gz.
             score = float(score_from_stats("chrf++", saved)[0])
         else:
             score = sentence_chrf(hyp or "", seg.translation_en)

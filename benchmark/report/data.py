@@ -1,13 +1,13 @@
 """Everything a report needs, read once from a run's own records.
 
 The reports are rendered from the same plain objects a run writes
-(``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl``,
+(``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl.gz``,
 ``manifest.json``) plus the gold corpus, so rendering inside a run and
 re-rendering a finished run folder give the same bytes.  Predictions are read
 back with :func:`benchmark.submission.reader.parse_submission_lines`, the reader
 every prediction goes through, so speakers resolve exactly as they did when
 the run was scored; the pairs of gold and predicted spans are read from the
-``alignment`` fields of ``per_item.jsonl``, never recomputed.
+``alignment`` fields of ``per_item.jsonl.gz``, never recomputed.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def render_reports(
     predictions : list of dict
         The rows of ``predictions.jsonl`` (submission format v1, offsets).
     per_item : iterable of dict
-        The rows of ``per_item.jsonl``, read once (a generator over a large
+        The rows of ``per_item.jsonl.gz``, read once (a generator over a large
         file is fine: only the alignments and chrF++ statistics are kept).
     manifest : dict
         The run's ``manifest.json`` object.

@@ -1,4 +1,4 @@
-"""What the report reads from ``per_item.jsonl``: recorded alignments and segment chrF++ statistics.
+"""What the report reads from ``per_item.jsonl.gz``: recorded alignments and segment chrF++ statistics.
 
 Scoring records, for every span family, which gold and predicted spans it
 paired; the report shows those pairs (never recomputes them), so a report
@@ -65,7 +65,7 @@ REPORT_FAMILIES = frozenset({QUOTE_FAMILY, E2E_FAMILY, MENTION_FAMILY})
 def report_inputs_from_rows(per_item: Iterable[Mapping[str, Any]]) -> tuple[dict[tuple[str, str], list], Alignments]:
     """Segment chrF++ statistics and the report's alignments, in one pass over the rows.
 
-    The rows may be a generator over a large ``per_item.jsonl``: each row is
+    The rows may be a generator over a large ``per_item.jsonl.gz``: each row is
     read once and only what the report shows is kept.
 
     >>> rows = [{"task": "translation", "doc_id": "d", "item": "s1", "unit": "segment", "stats": {"chrf++": [1]}},

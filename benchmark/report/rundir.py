@@ -1,9 +1,10 @@
 """Re-render the reports of a finished run folder (``python -m benchmark report RUN_DIR``).
 
 Nothing is re-run or re-scored: the reports are rebuilt from the folder's own
-``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl`` and
-``manifest.json`` and the current gold, which must be the gold the run was
-scored against (same SHA-256).  Each report is written to a temporary file
+``metrics.json``, ``predictions.jsonl``, ``per_item.jsonl.gz`` (or the
+``per_item.jsonl`` of a run written before it) and ``manifest.json`` and
+the current gold, which must be the gold the run was scored against (same
+SHA-256).  Each report is written to a temporary file
 in the folder and moved into place with :func:`os.replace`, so a reader
 never sees half a file.
 """
@@ -18,9 +19,10 @@ from typing import Any, Iterator
 from benchmark.common.atomic import write_text_atomic
 from benchmark.errors import InputError
 from benchmark.gold.schema import Corpus
+from benchmark.harness.rundir import PER_ITEM, per_item_path
 from benchmark.harness.rundir import iter_jsonl as parse_jsonl
 
-RUN_FILES = ("metrics.json", "predictions.jsonl", "per_item.jsonl", "manifest.json")
+RUN_FILES = ("metrics.json", "predictions.jsonl", PER_ITEM, "manifest.json")
 ARTICLES = "articles"
 """Folder of the per-article pages of a corpus run."""
 DEFAULT_WORST_ERRORS = 10
@@ -52,8 +54,8 @@ def read_jsonl(path: Path) -> list[Any]:
 
 
 def iter_jsonl(path: Path) -> Iterator[Any]:
-    """:func:`read_jsonl` one value at a time (a large ``per_item.jsonl`` is never held parsed)."""
-    return parse_jsonl(_read_text(path), file=str(path))
+    """:func:`read_jsonl` one line at a time (a large per-item file is never held whole; ``.gz`` is decompressed)."""
+    return parse_jsonl(Path(path))
 
 
 def run_config(run_dir: Path) -> tuple[int, str | None, bool, bool]:
@@ -85,9 +87,10 @@ def _read_records(run_dir: Path) -> tuple[dict, dict]:
         raise InputError("not a folder; expected a run folder results/runs/<system>/<stamp>-<hash>/",
                          file=str(run_dir))
     for name in RUN_FILES:
-        if not (run_dir / name).is_file():
+        path = per_item_path(run_dir) if name == PER_ITEM else run_dir / name
+        if not path.is_file():
             raise InputError(f"missing run file {name}; expected a complete run folder with {', '.join(RUN_FILES)}",
-                             file=str(run_dir / name))
+                             file=str(path))
     metrics = read_json(run_dir / "metrics.json")
     manifest = read_json(run_dir / "manifest.json")
     if not isinstance(metrics, dict) or not isinstance(manifest, dict):
@@ -158,7 +161,7 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     _check_gold(run_dir, metrics, corpus)
     reports = render_reports(
         metrics=metrics, predictions=read_jsonl(run_dir / "predictions.jsonl"),
-        per_item=iter_jsonl(run_dir / "per_item.jsonl"), manifest=manifest, corpus=corpus,
+        per_item=iter_jsonl(per_item_path(run_dir)), manifest=manifest, corpus=corpus,
         worst_errors=worst_errors, markdown=want_md, html=want_html,
         predictions_file=str(run_dir / "predictions.jsonl"),
     )

@@ -133,7 +133,7 @@ def family_builder(
     ``None`` means the family value is already a list of numbers.  With
     ``unit``, the items are every row of that unit and a row that leaves the
     family out holds zeros there (span tasks write only the families an item
-    has something in, so per_item.jsonl stays small on a large corpus);
+    has something in, so per_item.jsonl.gz stays small on a large corpus);
     without it, the items are the rows that carry the family.  The build
     takes rows or a shared :class:`RowTable`.
     """

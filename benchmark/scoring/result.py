@@ -1,7 +1,7 @@
 """Result records and the per-item → metric machinery shared by all tasks.
 
 A task turns one gold document and one prediction into **per-item rows**
-(plain JSON-serialisable dicts, written to ``per_item.jsonl``)::
+(plain JSON-serialisable dicts, written to ``per_item.jsonl.gz``)::
 
     {"task": "quotes", "doc_id": "d1", "unit": "segment", "item": "s03",
      "stats": {"content.char": {"pos": 2, "act": 1, ...}, ...}}

@@ -3,7 +3,7 @@
 A task reads one field of :class:`~benchmark.submission.predictions.DocPrediction`;
 when that field is ``None`` the task was **not attempted** and returns no
 metrics (never zeros).  Scoring is two steps: per-item rows (JSON-ready,
-written to ``per_item.jsonl``), then metrics from rows.
+written to ``per_item.jsonl.gz``), then metrics from rows.
 
 Items: segments for span metrics (a span set belongs to the segment holding
 its first character, a matched prediction to its gold's segment, a

@@ -54,7 +54,7 @@ def evaluate_task(
 def metric_from_per_item(task: str, metric_name: str, per_item_rows: Sequence[Mapping[str, Any]]) -> ItemStats:
     """Item keys, statistics matrix and aggregate of one metric, rebuilt from rows.
 
-    Rows of other tasks are ignored, so a whole ``per_item.jsonl`` can be passed.
+    Rows of other tasks are ignored, so a whole ``per_item.jsonl.gz`` can be passed.
     """
     rows = [r for r in per_item_rows if r.get("task", task) == task]
     return TASKS.get(task).spec(metric_name).build(rows)
