@@ -42,7 +42,6 @@ from benchmark.report.panels import STATUS_CODE, Strings, flat_offsets, trim
 from benchmark.report.worst import entity_name
 
 
-
 @dataclass(frozen=True)
 class Fragment:
     """A run of article text covered by the same spans."""

@@ -169,8 +169,8 @@ def render_pages(data: ReportData, *, workers: int | None = None) -> dict[str, s
     corpus_mode = len(data.views) > 1
     pages = {v.doc.doc_id: article_page_name(n, v.doc.doc_id) for n, v in enumerate(data.views)} if corpus_mode else {}
     links = Links(data, pages)
-    ctx = {**_common(data), **_inline_assets(data), "header": header_context(data), "conf": fmt.confidence_text(data.metrics),
-           "summary": summary_rows(data), "tasks_list": data.tasks, "not_attempted_list": data.not_attempted,
+    ctx = {**_common(data), **_inline_assets(data), "header": header_context(data),
+           "conf": fmt.confidence_text(data.metrics), "summary": summary_rows(data), "tasks_list": data.tasks, "not_attempted_list": data.not_attempted,
            "task_sections": [task_context(data, t, links) for t in data.tasks],
            "metadata": metadata_rows(data), "corpus_mode": corpus_mode}
     out: dict[str, str] = {}
