@@ -10,8 +10,9 @@ faster kept) and prints, per N: the report stage of the run (from
 ``manifest.json``), the re-render time (and its two parts: building the
 report data, i.e. reading the records and pairing gold with predictions,
 then rendering the Markdown and HTML pages from it), the size of ``report.html`` (the
-index), of the largest article page, of all reports together, of
-``per_item.jsonl.gz`` and of the whole run folder, and the cost per article.
+index), of the largest article page, of all reports together (with the style
+sheet and script the article pages share), of ``per_item.jsonl.gz`` and of the
+whole run folder, and the cost per article.
 The whole-run time is printed too, for context: scoring is not the
 reports' share.  Work files go to a temporary folder (or ``--work``) that is
 removed at the end unless ``--keep``.
@@ -72,7 +73,7 @@ def measure(work: Path, n: int, *, system: str, resamples: int) -> dict:
         renders.append(time.perf_counter() - t0)
     data_s, pages_s = _split(run_dir, corpus)
     pages = sorted((run_dir / "articles").glob("*.html"))
-    reports = [run_dir / name for name in REPORT_NAMES] + pages
+    reports = [run_dir / name for name in REPORT_NAMES] + sorted((run_dir / "articles").glob("*"))
     return {"n": n, "run_wall": run_wall, "report_stage": manifest["wall_time_seconds"].get("report"),
             "render": min(renders), "data": data_s, "pages": pages_s, "index": _size([run_dir / "report.html"]),
             "md": _size([run_dir / "report.md"]), "largest_page": max((p.stat().st_size for p in pages), default=0),

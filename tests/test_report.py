@@ -1,7 +1,7 @@
 """Run reports: Markdown content, HTML escaping, run-folder re-rendering, determinism.
 
 The synthetic run is scored through :mod:`benchmark.tasks.base` exactly as the
-harness scores, then rendered; ``test_report_browser.py`` reuses
+harness scores, then rendered; ``test_pages_browser.py`` reuses
 :func:`synthetic_run` to render the page in headless Chromium.
 """
 
@@ -19,6 +19,7 @@ from benchmark.submission.predictions import (
     DocPrediction, PredAttribution, PredMention, PredQuote, PredStance, PredStanceLabel, PredTranslation,
 )
 from benchmark.report import render_reports, render_run_dir
+from benchmark.report.assets import STATUSES
 from benchmark.report.fmt import ci_text, value_text
 from benchmark.report.fragments import fragments
 from benchmark.scoring.result import UndefinedMetricWarning
@@ -261,28 +262,31 @@ def test_html_is_self_contained_and_escapes_text(reports):
     # Cards are plain data (the page script sets them as text); "<", ">" and "&" are JSON-escaped
     # inside the <script> element, so no text can close it.
     assert "<" not in data and ">" not in data and "\\u003c/script\\u003e" in data
-    card = json.loads(data)["panels"]["d0g1"]
-    assert card["s"] == "missed" and card["h"] == "Gold quote q2" and card["q"] == 1
-    assert ["speaker", "Yuri Ushakov"] in card["r"]
-    assert json.loads(data)["panels"]["d0p2"]["r"][2] == ["speaker", 'unresolved "</script><b>x</b>"']
+    # The records of article d0 (benchmark/report/panels.py): gold quote q2 (missed, said by Ushakov) and
+    # predicted quote #2 (the spurious one, its speaker the hostile string), names looked up in "w".
+    records = json.loads(data)["d0"]
+    q2, words = records["g"][1], records["w"]
+    assert q2[0] == "q2" and STATUSES[q2[1]] == "missed" and q2[2] is None and words[q2[4]] == "Yuri Ushakov"
+    assert words[records["p"][2][3]] == 'unresolved "</script><b>x</b>"'
 
 
 def test_html_marks_statuses_of_gold_and_predicted_quotes(reports):
     html = reports["report.html"]
     # q1 matched exactly; q3 partially (its predicted part overlaps); q2 missed; the spurious prediction.
-    button = 'tabindex="0" role="button"'
-    assert f'class="frag st-matched in-g in-p" data-k="d0g0 d0p0" {button}>' in html
-    assert f'class="frag st-partial in-g in-p spk-p" data-k="d0g2 d0p1 d0sp1" {button}>' in html  # a spurious mention
-    assert f'class="frag st-partial in-g" data-k="d0g2" {button}>' in html  # the gold-only rest of q3
-    assert f'class="frag st-missed in-g" data-k="d0g1" {button}>' in html
+    # report.html stands alone: its fragments carry their classes (the page script makes them buttons).
+    assert 'class="frag st-matched in-g in-p" data-k="g0 p0">' in html
+    assert 'class="frag st-partial in-g in-p spk-p" data-k="g2 p1 sp1">' in html  # a spurious mention
+    assert 'class="frag st-partial in-g" data-k="g2">' in html  # the gold-only rest of q3
+    assert 'class="frag st-missed in-g" data-k="g1">' in html
     # The spurious quote covers q2's cue and its (missed) speaker mention.
-    assert f'class="frag st-spurious cue-g in-p" data-k="d0c1 d0p2" {button}>' in html
-    assert f'class="frag st-spurious in-p spk-g spk-miss" data-k="d0p2 d0sg1" {button}>' in html
-    # A lone letter does not name a button well; its span is reachable through its other fragments.
-    assert '<span class="frag st-spurious in-p" data-k="d0p2">و</span>' in html
+    assert 'class="frag st-spurious cue-g in-p" data-k="c1 p2">' in html
+    assert 'class="frag st-spurious in-p spk-g spk-miss" data-k="p2 sg1">' in html
+    # A lone letter does not name a button well ("nb"); its span is reachable through its other fragments.
+    assert '<span class="frag st-spurious in-p nb" data-k="p2">و</span>' in html
+    assert 'role="button"' not in html and 'tabindex="0" data-k' not in html
     # Confusion matrices as tables, translation side by side.
     assert "<h3>Confusion matrix (stance_f_avg, stance_macro_f1, stance_accuracy): rows gold, columns predicted</h3>" in html
-    assert '<td class="num chrf-4">100.0</td>' in html and '<td class="num chrf-0">0.0</td>' in html
+    assert '<td class="chrf-4">100.0</td>' in html and '<td class="chrf-0">0.0</td>' in html
     # Errors link to their span in the article.
     assert '<a href="#k=d0g1">show in the article</a>' in html and '<a href="#k=d0p2">show in the article</a>' in html
 

@@ -15,6 +15,7 @@ import shutil
 import pytest
 
 from benchmark.report import render_reports, render_run_dir
+from benchmark.report.assets import STATUSES
 from benchmark.report.fmt import ci_text, value_text
 from test_report import TEXT, _write_run, synthetic_corpus_run
 
@@ -31,9 +32,11 @@ def pages3(run3) -> dict[str, str]:
 
 def test_a_corpus_gets_an_index_and_one_page_per_article(pages3):
     assert sorted(pages3) == ["articles/0001-d1.html", "articles/0002-d2.html", "articles/0003-d3.html",
-                              "report.html", "report.md"]
+                              "articles/report.css", "articles/report.js", "report.html", "report.md"]
     index = pages3["report.html"]
-    # The index holds no article and no script; it links every article page in corpus order.
+    # The index stands alone (its style sheet inline, nothing linked), holds no article and no script,
+    # and links every article page in corpus order.
+    assert "<style>" in index and "<link" not in index
     assert 'class="article"' not in index and "<script" not in index
     assert re.findall(r'<a href="(articles/[^"#]+)">', index) == [
         "articles/0001-d1.html", "articles/0002-d2.html", "articles/0003-d3.html"]
@@ -54,10 +57,12 @@ def test_article_pages_link_to_each_other_and_back(pages3):
     assert 'rel="prev"' not in first and '<a href="0002-d2.html" rel="next">' in first
     assert '<a href="0001-d1.html" rel="prev">' in middle and '<a href="0003-d3.html" rel="next">' in middle
     assert 'rel="next"' not in last and "Article 3 of 3" in last
-    # Keys carry the article's position, so a deep link from the index names one span on one page.
-    assert 'data-k="d1g1"' in middle and 'data-k="d0g1"' not in middle
-    panels = json.loads(middle[middle.index('id="report-data">') + 17:].split("</script>")[0])["panels"]
-    assert panels["d1g1"]["h"] == "Gold quote q2" and all(k.startswith("d1") for k in panels)
+    # The article's records are under its position, so a deep link from the index (#k=d1g1) names one
+    # span on one page; q2 is the second gold quote, missed (see synthetic_prediction).
+    assert '<div class="article" id="article-d1" dir="rtl" lang="ar">' in middle
+    assert 'data-k="g1">' in middle
+    records = json.loads(middle[middle.index('id="report-data">') + 17:].split("</script>")[0])
+    assert list(records) == ["d1"] and records["d1"]["g"][1][:3] == ["q2", STATUSES.index("missed"), None]
 
 
 def test_index_lists_the_worst_errors_across_the_corpus_with_links(run3, pages3):

@@ -213,7 +213,7 @@ def cmd_merge_shards(args: argparse.Namespace) -> int:
     note = undefined_note(pending.label, undefined)
     if note:
         print(f"warning: {note}", file=sys.stderr)
-    outcome = render_and_finish(pending, corpus, cfg.report)
+    outcome = render_and_finish(pending, corpus, cfg.report, workers=cfg.scoring.workers)
     print(comparison_table([outcome]))
     print(f"{outcome.label}: {outcome.run_dir} (joined from {len(shards)} shards, "
           f"{len(corpus.documents)} documents)")

@@ -11,8 +11,11 @@ from benchmark.harness.runner import PendingRun, RunOutcome, finish_run
 
 
 def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions,
-                      progress=lambda s: None) -> RunOutcome:
-    """Add ``report.md``/``report.html`` to ``pending`` (harness), then write the folder atomically."""
+                      progress=lambda s: None, *, workers: int | None = None) -> RunOutcome:
+    """Add ``report.md``/``report.html`` to ``pending`` (harness), then write the folder atomically.
+
+    ``workers``: processes rendering a corpus's article pages (the run's ``scoring.workers``).
+    """
     from benchmark.report.render import render_reports
 
     progress(f"{pending.label}: writing reports")
@@ -27,6 +30,7 @@ def render_and_finish(pending: PendingRun, corpus: Corpus, report: ReportOptions
             manifest=json.loads(canonical_json(pending.manifest)), corpus=corpus,
             worst_errors=report.worst_errors, markdown=report.markdown, html=report.html,
             predictions_checked=True,  # written by this run from predictions the reader accepted
+            workers=workers,
         )
     files.update({name: text.encode("utf-8") for name, text in reports.items()})
     return finish_run(pending)

@@ -85,7 +85,7 @@ def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
                          resolved_config=resolved, progress=progress)
     if run_cfg.shard is not None:  # a shard's reports show its own documents
         corpus = shard_corpus(corpus, run_cfg.shard)
-    return render_and_finish(pending, corpus, run_cfg.report, progress)
+    return render_and_finish(pending, corpus, run_cfg.report, progress, workers=run_cfg.scoring.workers)
 
 
 _SHOWN_IN_ROW = ("system=", "system.label=", "task=", "task.names=", "paths.", "hydra.", "hydra/")

@@ -1,4 +1,4 @@
-"""Run reports: ``report.md`` and self-contained HTML (``report.html``, plus one page per article of a corpus).
+"""Run reports: ``report.md`` and HTML (``report.html``, plus one page per article of a corpus).
 
 Both are rendered from a run's own records (``metrics.json``,
 ``predictions.jsonl``, ``per_item.jsonl.gz``, ``manifest.json``) and the gold,
@@ -14,11 +14,14 @@ inputs give the same bytes.
   is in Jinja2 templates (``templates/``, :mod:`.templating`, autoescaped;
   one base layout shared with the leaderboard);
 * :mod:`.article` lays out the highlighted article (:mod:`.fragments` cuts
-  it at span boundaries), :mod:`.html_errors` the error lists,
+  it at span boundaries; :mod:`.panels` holds the compact records the page
+  script turns into the details cards), :mod:`.html_errors` the error lists,
   :mod:`.bars` the interval bars, :mod:`.corpus` the page and error counts
   of each article of a corpus; :mod:`.assets` holds the palette and
-  inlines ``static/`` (CSS and the page script); :mod:`.calls` reads the
-  "Model calls" block of both headers from the manifest.
+  ``static/`` (CSS and the page script: inline in ``report.html``, which
+  stands alone; one shared copy in ``articles/`` for a corpus's pages);
+  :mod:`.calls` reads the "Model calls" block of both headers from the
+  manifest.
 """
 
 from benchmark.report.data import ReportData, build_report_data

@@ -4,10 +4,17 @@ Quote contents get a background by alignment status (matched, partial,
 missed, spurious); characters inside a gold quote are underlined, those
 inside a predicted quote overlined, so a partial match shows exactly which
 characters each side covers.  Speaker mentions (the speakers task's gold) and
-cues are marked too.  Every highlighted fragment is a focusable button in the
-page; its details (one card per span covering it) are plain data here, turned
-into elements by the page script with ``textContent``, so no text of the
-article or of a prediction is ever parsed as HTML.
+cues are marked too.  Every highlighted fragment carries the keys of the
+spans covering it (``g0`` gold quote, ``c0`` its cue, ``p0`` predicted quote,
+``sg0``/``sp0`` gold/predicted speaker mention); the page script makes it a
+focusable button whose details (one card per span) it builds with
+``textContent`` from the compact records of :mod:`.panels`, so no text of the
+article or of a prediction is ever parsed as HTML.  The CSS classes of a
+fragment follow from its keys and their statuses: a page that stands alone
+(``report.html``) has them in its markup, so its highlights show even where
+scripts do not run (a mail reader); the article pages of a corpus leave them
+to the script (the same rules, :data:`~benchmark.report.assets.STATUS_PRIORITY`), which keeps each
+page small.
 
 Examples
 --------
@@ -16,27 +23,23 @@ Examples
 >>> q = Quote("q1", (Span(14, 31, text[14:31]),), Span(0, 3, "قال"), Span(4, 10, "لافروف"), "x", "indirect")
 >>> m = Mention("m1", "x", Span(4, 10, "لافروف"), "named")
 >>> from benchmark.report.analysis import analyse_document
->>> art = build_article(analyse_document(Document("d", text, "", (), (), (m,), (q,), (), ()), None),
-...                     doc_index=0, targets={})
+>>> art = build_article(analyse_document(Document("d", text, "", (), (), (m,), (q,), (), ()), None))
 >>> [(f.text, f.classes, f.keys) for f in art.fragments if f.keys][:2]
-[('قال', 'frag cue-g', 'd0c0'), ('لافروف', 'frag spk-g', 'd0sg0')]
->>> sorted(art.cards), art.cards["d0g0"]["s"], art.cards["d0g0"]["q"]
-(['d0c0', 'd0g0', 'd0sg0'], 'gold', 1)
+[('قال', 'frag cue-g', 'c0'), ('لافروف', 'frag spk-g', 'sg0')]
+>>> sorted(art.headings), art.panels["g"], art.panels["w"]
+(['c0', 'g0', 'sg0'], [['q1', 4, None, 0, 1, [14, 31]]], ['indirect', 'x'])
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from benchmark.report.analysis import DocView
+from benchmark.report.assets import PANEL_QUOTE_LIMIT, STATUS_PRIORITY  # noqa: F401  (PANEL_QUOTE_LIMIT re-exported)
 from benchmark.report.fragments import fragments
-from benchmark.report.worst import entity_name, offsets_text
-
-STATUS_PRIORITY = ("missed", "spurious", "partial", "matched", "gold")
-"""When quotes of several statuses cover one fragment, the first status here colours it."""
-PANEL_QUOTE_LIMIT = 600
-"""Longest quote shown in a card (characters); the page script applies it."""
+from benchmark.report.panels import STATUS_CODE, Strings, flat_offsets, trim
+from benchmark.report.worst import entity_name
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,9 @@ class Fragment:
 
     text: str
     classes: str
-    """CSS classes (``""`` for plain text)."""
+    """CSS classes (``""`` for plain text, and for every fragment when built without classes)."""
     keys: str
-    """Space-separated card keys of the spans covering it (``""`` for plain text)."""
+    """Space-separated keys of the spans covering it (``""`` for plain text)."""
     segment: str | None = None
     """Id of the segment starting here, drawn as a small marker before the text."""
     button: bool = False
@@ -58,64 +61,58 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Article:
-    """One highlighted article: its fragments and the card of every span (key → card)."""
+    """One highlighted article: its fragments, the panel records (:mod:`.panels`) and each span's card heading."""
 
     fragments: tuple[Fragment, ...]
-    cards: dict[str, dict[str, Any]]
-    """Card: ``s`` status, ``h`` heading, ``r`` rows ``[label, value]`` or ``[label, value, note]``,
-    ``q`` 1 when the card quotes its span's Arabic text."""
-
-
-def _card(status: str, title: str, rows: list[list[str]], quote: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"s": status, "h": title, "r": rows}
-    if quote:
-        # The page script quotes the span from the article itself (its fragments carry the key),
-        # so the text is not stored twice in the page.
-        out["q"] = 1
-    return out
+    panels: dict[str, Any]
+    headings: dict[str, str]
+    """Key → heading of its card, as the page script writes it (names the buttons of lone letters)."""
 
 
 class _Builder:
-    """Collects the spans and cards of one document."""
+    """Collects the spans and panel records of one document."""
 
-    def __init__(self, view: DocView, doc_index: int, targets: Mapping[str, str]) -> None:
+    def __init__(self, view: DocView) -> None:
         self.view, self.doc, self.pred = view, view.doc, view.pred
-        self.prefix = f"d{doc_index}"
-        self.targets = targets
+        self.w = Strings()
+        self.records: dict[str, list[Any]] = {"g": [], "p": [], "sg": [], "sp": []}
         self.spans: list[tuple[str, int, int]] = []
         self.classes: dict[str, list[str]] = {}
         self.status: dict[str, str] = {}
-        self.cards: dict[str, dict[str, Any]] = {}
+        self.headings: dict[str, str] = {}
+        self.names: dict[tuple[str | None, str | None], int] = {}
 
-    def add(self, key: str, spans, classes: list[str], status: str | None, card: dict[str, Any]) -> None:
-        key = self.prefix + key
+    def add(self, key: str, spans, classes: list[str], status: str | None, heading: str) -> None:
         self.spans += [(key, s.start, s.end) for s in spans]
         self.classes[key] = classes
         if status is not None:
             self.status[key] = status
-        self.cards[key] = card
+        self.headings[key] = heading
 
-    def name(self, entity: str | None, raw: str | None = None) -> str:
-        return entity_name(self.doc, entity, raw)
+    def name(self, entity: str | None, raw: str | None = None) -> int:
+        n = self.names.get((entity, raw))
+        if n is None:
+            n = self.names[(entity, raw)] = self.w(entity_name(self.doc, entity, raw))
+        return n
 
-    def _gold_extra_rows(self, q, attributed, labelled) -> list[list[str]]:
-        rows = []
-        if q.nested_in:
-            rows.append(["nested in", q.nested_in])
-        if attributed is not None:
-            a = attributed.get(q.id)
-            got = self.name(a.speaker, a.speaker_raw) if a else "no answer"
-            rows.append(["attribution task", f"{got} {'✓' if a is not None and a.speaker == q.speaker else '✗'}"])
+    def _attribution(self, q, attributed) -> list[int] | None:
+        if attributed is None:
+            return None
+        a = attributed.get(q.id)
+        return [self.name(a.speaker, a.speaker_raw) if a else self.w("no answer"),
+                int(a is not None and a.speaker == q.speaker)]
+
+    def _gold_stances(self, q, labelled) -> list[list[int | None]]:
+        out = []
         for s in self.doc.stances:
             if s.quote != q.id:
                 continue
-            line = f"{s.target}: {s.label}"
+            row: list[int | None] = [self.w(s.target), self.w(s.label)]
             if labelled is not None:
                 got = labelled.get((q.id, s.target))
-                line += f" · predicted {got or 'no label'} {'✓' if got == s.label else '✗'}"
-            # The target's description is looked up in the page's table of targets (``data.targets``).
-            rows.append(["stance", line, s.target])
-        return rows
+                row.append(self.w(got) if got else None)
+            out.append(row)
+        return out
 
     def gold_quotes(self) -> None:
         qa, pred = self.view.quotes, self.pred
@@ -126,28 +123,24 @@ class _Builder:
         for i, q in enumerate(self.doc.quotes):
             status = "gold" if qa is None else qa.gold_status[i]
             partner = None if qa is None else qa.gold_partner[i]
-            rows = [["status", status + (f" ↔ predicted #{partner}" if partner is not None else "")],
-                    ["type", q.type], ["speaker", self.name(q.speaker)], ["offsets", offsets_text(q.content)]]
-            rows += self._gold_extra_rows(q, attributed, labelled)
-            self.add(f"g{i}", q.content, ["in-g"], status, _card(status, f"Gold quote {q.id}", rows, quote=True))
-            if q.cue is not None:
-                cue = self.doc.text[q.cue.start:q.cue.end]
-                self.add(f"c{i}", (q.cue,), ["cue-g"], None, _card("gold", f"Gold cue of {q.id}", [["cue", cue]]))
+            self.records["g"].append(trim([
+                q.id, STATUS_CODE[status], partner, self.w(q.type), self.name(q.speaker), flat_offsets(q.content),
+                self._attribution(q, attributed), self._gold_stances(q, labelled), q.nested_in or None]))
+            self.add(f"g{i}", q.content, ["in-g"], status, f"Gold quote {q.id}")
+            if q.cue is not None:  # its card quotes the cue from the article: no record
+                self.add(f"c{i}", (q.cue,), ["cue-g"], None, f"Gold cue of {q.id}")
 
     def pred_quotes(self) -> None:
         qa = self.view.quotes
         if qa is None or self.pred is None or self.pred.quotes is None:
             return
         for j, p in enumerate(self.pred.quotes):
-            status, partner = qa.pred_status[j], qa.pred_partner[j]
-            gold = self.doc.quotes[partner] if partner is not None else None
-            rows = [["status", status + (f" ↔ gold {gold.id}" if gold else "")],
-                    ["type", (p.type or "none") + (f" (gold {gold.type})" if gold else "")],
-                    ["speaker", self.name(p.speaker, p.speaker_raw)
-                     + (f" (gold {self.name(gold.speaker)})" if gold else "")],
-                    ["offsets", offsets_text(p.content)]]
-            rows += [["stance", f"{s.target}: {s.label}"] for s in p.stances]
-            self.add(f"p{j}", p.content, ["in-p"], status, _card(status, f"Predicted quote #{j}", rows, quote=True))
+            status = qa.pred_status[j]
+            self.records["p"].append(trim([
+                STATUS_CODE[status], qa.pred_partner[j], self.w(p.type) if p.type else None,
+                self.name(p.speaker, p.speaker_raw), flat_offsets(p.content),
+                [[self.w(s.target), self.w(s.label)] for s in p.stances]]))
+            self.add(f"p{j}", p.content, ["in-p"], status, f"Predicted quote #{j}")
 
     def mentions(self) -> None:
         sm, pred = self.view.speakers, self.pred
@@ -157,81 +150,84 @@ class _Builder:
         else:
             gold, statuses = list(sm.gold), list(sm.gold_status)
         for k, ((span, entity), status) in enumerate(zip(gold, statuses)):
-            classes = ["spk-g"] + (["spk-miss"] if status == "missed" else [])
-            self.add(f"sg{k}", (span,), classes, None,
-                     _card(status, "Gold speaker mention", [["entity", self.name(entity)],
-                                                            ["offsets", offsets_text((span,))]]))
+            self.records["sg"].append([STATUS_CODE[status], self.name(entity), span.start, span.end])
+            self.add(f"sg{k}", (span,), ["spk-g"] + (["spk-miss"] if status == "missed" else []), None,
+                     "Gold speaker mention")
         if sm is None or pred is None or pred.speakers is None:
             return
         for k, (m, status, entity) in enumerate(zip(pred.speakers, sm.pred_status, sm.pred_entity)):
             if m.span is None:
+                self.records["sp"].append(None)
                 continue
-            rows = [["resolves to", self.name(entity) if entity else "no gold entity"],
-                    ["offsets", offsets_text((m.span,))]]
-            if m.entity:
-                rows.insert(0, ["label", m.entity])
-            self.add(f"sp{k}", (m.span,), ["spk-p"], None, _card(status, "Predicted speaker mention", rows))
+            self.records["sp"].append(trim([STATUS_CODE[status], self.name(entity) if entity else None,
+                                            m.span.start, m.span.end, self.w(m.entity) if m.entity else None]))
+            self.add(f"sp{k}", (m.span,), ["spk-p"], None, "Predicted speaker mention")
 
-    def fragment(self, keys: tuple[str, ...], text: str, segment: str | None) -> Fragment:
-        if not keys:
-            return Fragment(text, "", "", segment)
+    def classes_of(self, keys: tuple[str, ...]) -> str:
         statuses = {self.status[k] for k in keys if k in self.status}
         classes = ["frag"] + [f"st-{s}" for s in STATUS_PRIORITY if s in statuses][:1]
         for k in keys:
             classes += [c for c in self.classes[k] if c not in classes]
-        return Fragment(text, " ".join(classes), " ".join(keys), segment)
+        return " ".join(classes)
 
-    def build(self) -> Article:
+    def panels(self) -> dict[str, Any]:
+        return {"w": self.w.items, **{kind: recs for kind, recs in self.records.items() if recs}}
+
+    def build(self, classes: bool) -> Article:
         segment_at = {s.span.start: s.id for s in self.doc.segments}
-        frags = [self.fragment(keys, self.doc.text[a:b], segment_at.get(a))
-                 for a, b, keys in fragments(len(self.doc.text), self.spans, cuts=segment_at)]
-        return Article(tuple(_buttons(frags, self.cards)), self.cards)
+        cut = fragments(len(self.doc.text), self.spans, cuts=segment_at)
+        text = self.doc.text
+        pieces = [(text[a:b], keys, segment_at.get(a)) for a, b, keys in cut]
+        flags = _buttons([(t, keys) for t, keys, _ in pieces], self.headings)
+        frags = tuple(Fragment(t, self.classes_of(keys) if keys and classes else "", " ".join(keys), seg, button, label)
+                      for (t, keys, seg), (button, label) in zip(pieces, flags))
+        return Article(frags, self.panels(), self.headings)
 
 
 MIN_NAME = 2
 """A fragment of fewer visible characters does not name a button well (screen readers, axe)."""
 
 
-def _buttons(frags: list[Fragment], cards: Mapping[str, Mapping[str, Any]]) -> list[Fragment]:
-    """Mark the fragments that are focusable buttons.
+def _buttons(pieces: list[tuple[str, tuple[str, ...]]],
+             headings: Mapping[str, str]) -> list[tuple[bool, str | None]]:
+    """``(button, label)`` of each ``(text, keys)`` fragment.
 
-    Every fragment with at least :data:`MIN_NAME` visible characters is one.
-    A span none of whose fragments is (a lone letter, or blanks) still gets
-    one button, its first non-blank fragment, named after its cards, so
-    every span can be reached by keyboard.
+    Every fragment with keys and at least :data:`MIN_NAME` visible characters
+    is a button.  A span none of whose fragments is (a lone letter, or
+    blanks) still gets one button, its first non-blank fragment, named after
+    its cards, so every span can be reached by keyboard.
     """
-    out = [replace(f, button=bool(f.keys) and len(f.text.strip()) >= MIN_NAME) for f in frags]
-    reachable = {k for f in out if f.button for k in f.keys.split()}
-    for n, f in enumerate(out):
-        missing = [k for k in f.keys.split() if k not in reachable]
-        if missing and f.text.strip():
-            out[n] = replace(f, button=True, label=", ".join(cards[k]["h"] for k in f.keys.split()))
-            reachable.update(f.keys.split())
+    out: list[tuple[bool, str | None]] = [(bool(keys) and len(t.strip()) >= MIN_NAME, None) for t, keys in pieces]
+    reachable = {k for (t, keys), (button, _) in zip(pieces, out) if button for k in keys}
+    for n, (t, keys) in enumerate(pieces):
+        if t.strip() and any(k not in reachable for k in keys):
+            out[n] = (True, ", ".join(headings[k] for k in keys))
+            reachable.update(keys)
     return out
 
 
-def build_article(view: DocView, *, doc_index: int, targets: Mapping[str, str]) -> Article:
-    """Fragments and cards of one highlighted article.
+def build_article(view: DocView, *, classes: bool = True) -> Article:
+    """Fragments, panel records and card headings of one highlighted article.
 
     Parameters
     ----------
     view : DocView
         The document paired with its prediction.
-    doc_index : int
-        Position of the document; keys are prefixed ``d<index>`` so they are
-        unique across the pages of a corpus (deep links ``#k=<key>``).
-    targets : mapping
-        Stance-target id → English description.
+    classes : bool
+        Give each fragment its CSS classes (``False``: the page script sets them).
     """
-    art = _Builder(view, doc_index, targets)
+    art = _Builder(view)
     art.gold_quotes()
     art.pred_quotes()
     art.mentions()
-    return art.build()
+    return art.build(classes)
 
 
 def span_key(view: DocView, doc_index: int, *, quote_id: str | None = None, pred_index: int | None = None) -> str | None:
-    """The card key of a gold quote (by id) or a predicted quote (by index), for deep links.
+    """The deep-link key (``#k=<key>``) of a gold quote (by id) or a predicted quote (by index).
+
+    The article's prefix ``d<doc_index>`` and the span's key, so a link names
+    one span on one page of a corpus.
 
     >>> from benchmark.gold.schema import Document, Quote, Span
     >>> from benchmark.report.analysis import analyse_document

@@ -1,9 +1,12 @@
-"""Palette, icons and the inline CSS and JavaScript of the HTML pages (no network, no CDN).
+"""Palette, icons and the CSS and JavaScript of the HTML pages (no network, no CDN).
 
 The style sheets and the script live as plain files in ``static/`` (shipped
-as package data) and are inlined into every page by the templates, so a page
-is one self-contained file.  ``base.css`` is shared by the run report and the
+as package data).  ``base.css`` is shared by the run report and the
 leaderboard; ``report.css`` and ``report.js`` serve the highlighted article.
+A page that must stand alone (the leaderboard, a run's ``report.html``)
+has them inline; the article pages of a corpus share one copy of each,
+``articles/report.css`` and ``articles/report.js`` (:data:`SHARED_ASSETS`),
+referenced by a relative path.
 
 Status colours were chosen to stay apart under the common colour-vision
 deficiencies (``tests/test_report_colours.py`` simulates deuteranopia,
@@ -17,13 +20,20 @@ Examples
 True
 >>> "st-missed" in status_css() and "repeating-linear-gradient" in status_css()
 True
+>>> STATUSES
+('matched', 'partial', 'missed', 'spurious', 'gold')
+>>> js = report_js({"talks": "The talks"})
+>>> js.startswith("(function () {") and '"targets":{"talks":"The talks"}' in js and CONFIG_SLOT not in js
+True
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Mapping
 
 STATUS_COLOURS = {
     "matched": "#88ffee",
@@ -33,6 +43,16 @@ STATUS_COLOURS = {
     "gold": "#dcdcdc",
 }
 """Background of quote content by alignment status (``gold``: quotes not scored)."""
+STATUSES = tuple(STATUS_COLOURS)
+"""Every status, in the order the panel records number them (:mod:`.panels`)."""
+STATUS_PRIORITY = ("missed", "spurious", "partial", "matched", "gold")
+"""When quotes of several statuses cover one fragment, the first status here colours it."""
+PANEL_QUOTE_LIMIT = 600
+"""Longest quote shown in a card (characters); the page script applies it."""
+SHARED_ASSETS = ("report.css", "report.js")
+"""Style sheet and script the article pages of a corpus share, in their folder (``articles/``)."""
+CONFIG_SLOT = "/*@config*/null"
+"""Where :func:`report_js` writes the script's settings (``null`` keeps the file valid JavaScript)."""
 
 STATUS_ICONS = {"matched": "✓", "partial": "≈", "missed": "✗", "spurious": "+", "gold": "•"}
 """Shown beside the status name in the legend and in badges."""
@@ -75,7 +95,7 @@ def static_text(name: str) -> str:
     """
     text = (resources.files("benchmark.report") / "static" / name).read_text(encoding="utf-8")
     if name.endswith(".css"):
-        # Every page repeats its style sheet (pages are self-contained): no comments, one rule per line.
+        # Pages that stand alone repeat their style sheet: no comments, one rule per line.
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
         text = re.sub(r"\s*\n\s*", " ", text).replace("} ", "}\n").strip() + "\n"
     return text
@@ -84,6 +104,16 @@ def static_text(name: str) -> str:
 def report_css() -> str:
     """The run report's whole style sheet."""
     return static_text("base.css") + static_text("report.css") + status_css()
+
+
+def report_js(targets: Mapping[str, str]) -> str:
+    """The page script with its settings: statuses (names, icons, colouring priority), the card quote
+    limit and ``targets`` (stance-target id → description, shown under gold stances)."""
+    config = json.dumps({"statuses": STATUSES, "priority": STATUS_PRIORITY, "icons": STATUS_ICONS,
+                         "limit": PANEL_QUOTE_LIMIT, "targets": targets},
+                        ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    # ASCII only (icons as \u escapes): a script file is read in its page's encoding, whatever that is.
+    return static_text("report.js").replace(CONFIG_SLOT, config, 1)
 
 
 def leaderboard_css() -> str:

@@ -44,18 +44,19 @@ def fragments(
     clipped = [(k, s, e) for k, s, e in clipped if s < e]
     bounds = {0, length}
     bounds.update(c for c in cuts if 0 <= c <= length)
-    for _, s, e in clipped:
-        bounds.update((s, e))
-    points = sorted(bounds)
-    # Sweep: a span is active between its start and end boundary, so each
-    # fragment's keys cost O(active spans), not O(all spans).
+    # Sweep: a span is active from its start boundary to its end boundary, so
+    # each fragment costs O(spans covering it), not O(all spans).
     starts: dict[int, list[int]] = {}
-    for n, (_, s, _) in enumerate(clipped):
+    ends: dict[int, list[int]] = {}
+    for n, (_, s, e) in enumerate(clipped):
         starts.setdefault(s, []).append(n)
+        ends.setdefault(e, []).append(n)
+    bounds.update(starts, ends)
+    points = sorted(bounds)
     active: set[int] = set()
     out = []
     for a, b in zip(points, points[1:]):
+        active.difference_update(ends.get(a, ()))
         active.update(starts.get(a, ()))
-        active = {n for n in active if clipped[n][2] > a}
-        out.append((a, b, tuple(clipped[n][0] for n in sorted(active))))
+        out.append((a, b, tuple([clipped[n][0] for n in sorted(active)]) if active else ()))
     return out

@@ -109,7 +109,8 @@ def _check_gold(run_dir: Path, metrics: dict, corpus: Corpus) -> None:
 
 
 def write_reports(run_dir: Path, reports: dict[str, str]) -> list[Path]:
-    """Write each report atomically; article pages of an earlier rendering that are no longer made go."""
+    """Write each report atomically; article pages of an earlier rendering that are no longer made go
+    (the shared style sheet and script are rewritten with the pages)."""
     written = []
     for name in sorted(reports):
         write_text_atomic(run_dir / name, reports[name])
@@ -121,8 +122,9 @@ def write_reports(run_dir: Path, reports: dict[str, str]) -> list[Path]:
     return written
 
 
-def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list[Path]:
-    """Rebuild ``report.md`` and ``report.html`` (and the article pages of a corpus) of a finished run folder.
+def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None, workers: int | None = None) -> list[Path]:
+    """Rebuild ``report.md`` and ``report.html`` (and the article pages of a corpus, with their shared
+    ``articles/report.css`` and ``articles/report.js``) of a finished run folder.
 
     Parameters
     ----------
@@ -131,6 +133,9 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
     corpus : Corpus, optional
         The gold; defaults to :func:`benchmark.gold.loading.load_corpus` on the run's
         ``paths.data_dir`` (the repository's ``data/`` when unset).
+    workers : int, optional
+        Processes rendering the article pages of a corpus (see
+        :func:`~benchmark.report.render.render_reports`).
 
     Returns
     -------
@@ -163,6 +168,6 @@ def render_run_dir(run_dir: Path | str, *, corpus: Corpus | None = None) -> list
         metrics=metrics, predictions=read_jsonl(run_dir / "predictions.jsonl"),
         per_item=iter_jsonl(per_item_path(run_dir)), manifest=manifest, corpus=corpus,
         worst_errors=worst_errors, markdown=want_md, html=want_html,
-        predictions_file=str(run_dir / "predictions.jsonl"),
+        predictions_file=str(run_dir / "predictions.jsonl"), workers=workers,
     )
     return write_reports(run_dir, reports)
