@@ -59,6 +59,7 @@ from benchmark.errors import ConfigError, InputError
 from benchmark.submission.predictions import PredTranslation
 from benchmark.gold.schema import Document
 from benchmark.scoring.chrf_counts import chrf_statistics
+from benchmark.scoring.ter_counts import ter_edits
 from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio
 
 METRICS = ("chrf++", "chrf", "bleu", "ter")
@@ -132,9 +133,26 @@ def _extract(name: str, *, hypotheses: Sequence[str], references: Sequence[Seque
     metric = make_metric(name)
     stats = _chrf_counts(metric, hypotheses, references)
     if stats is None:
+        stats = _ter_counts(metric, hypotheses, references)
+    if stats is None:
         stats = np.asarray(metric._extract_corpus_statistics(list(hypotheses), to_sacrebleu_streams(references)),
                            dtype=float)
     return stats, metric
+
+
+def _ter_counts(metric, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray | None:
+    """TER statistics by :func:`~benchmark.scoring.ter_counts.ter_edits` (sacrebleu's algorithm, ~2.5x faster), or ``None``.
+
+    One reference per segment only.  Segments are tokenised by the metric
+    itself, references twice as sacrebleu's reading does (its cache and its
+    reference reader both apply the tokeniser).
+    """
+    if not isinstance(metric, TER) or any(len(r) != 1 for r in references):
+        return None
+    prep = metric._preprocess_segment
+    rows = [ter_edits(prep(h).split(), prep(prep(r[0])).split()) for h, r in zip(hypotheses, references)]
+    metric.num_refs = 1  # what sacrebleu's reading of one reference per segment sets (signature nrefs:1)
+    return np.asarray([[edits, float(length)] for edits, length in rows], dtype=float).reshape(len(rows), 2)
 
 
 def _chrf_counts(metric, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray | None:
