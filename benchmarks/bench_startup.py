@@ -93,7 +93,9 @@ def modules_after(code: str, *args: str) -> set[str]:
 def run_modules(results: Path, overrides: list[str]) -> set[str]:
     """Every module imported by one run (the CLI entry point, as ``python -m benchmark run`` calls it)."""
     code = f"import sys; from benchmark.cli.main import main; code = main(sys.argv[1:]); {SHOW_MODULES}; sys.exit(code)"
-    return modules_after(code, "run", f"paths.results_dir={results}", *overrides)
+    # One process (scoring.workers=1): systems that run side by side import their
+    # libraries in forked workers, whose modules this process would not list.
+    return modules_after(code, "run", f"paths.results_dir={results}", *overrides, "scoring.workers=1")
 
 
 def third_party(modules: set[str]) -> set[str]:
@@ -107,6 +109,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7, help="repetitions (median reported; default 7)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for the run (default: none)")
     args = parser.parse_args()
+    # Bytecode caches as on a normal install: pip compiled the libraries' .pyc
+    # files, so this project's own modules are compiled once (by the first,
+    # untimed run below) rather than from source in every timed process.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     env = {**os.environ, "NO_COLOR": "1"}
     samples: dict[str, list[tuple[float, float]]] = {"run": [], "imports": [], "python": []}
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:

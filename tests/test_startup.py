@@ -42,7 +42,8 @@ def tops(modules: set[str]) -> set[str]:
 
 
 def test_default_run_imports_no_heavy_optional_library(tmp_path):
-    imported = modules_of_run(tmp_path)
+    # One process (scoring.workers=1): side by side, the systems' libraries load in forked workers.
+    imported = modules_of_run(tmp_path, "scoring.workers=1")
     assert "sklearn.linear_model" in imported  # the run did fit the sklearn system (so it did run)
     assert len(list(tmp_path.glob("*/*/metrics.json"))) == 6  # oracle, rules, lexicon, majority, sklearn, copy
     assert not set(HEAVY) & tops(imported)

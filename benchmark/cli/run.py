@@ -40,7 +40,6 @@ def _main(cfg) -> None:
 
     from benchmark.gold.check import load_checked_corpus
     from benchmark.harness.config import to_run_config
-    from benchmark.errors import NothingToRun
 
     try:
         run_cfg = to_run_config(cfg)
@@ -49,18 +48,18 @@ def _main(cfg) -> None:
         corpus = load_checked_corpus(run_cfg.data_dir)
         outcomes, skipped = [], []
         with _progress(len(run_cfg.systems), tasks=len(run_cfg.tasks)) as advance:
-            for spec in run_cfg.systems:
-                sys_resolved = dict(resolved)
-                if len(run_cfg.systems) > 1:
-                    sys_resolved["system"] = {"name": spec.name, **dict(spec.options)}
-                try:
-                    outcomes.append(_run_one(spec, corpus, run_cfg, overrides=overrides, resolved=sys_resolved,
-                                             progress=advance.describe))
-                except NothingToRun:
-                    if len(run_cfg.systems) == 1:
-                        raise  # asked for this system by name: a user error
-                    skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")
+            if len(run_cfg.systems) == 1:  # asked for this system by name: NothingToRun is a user error
+                outcomes.append(_run_one(run_cfg.systems[0], corpus, run_cfg, overrides=overrides,
+                                         resolved=resolved, progress=advance.describe))
                 advance.step()
+            else:
+                for spec, end in zip(run_cfg.systems, _run_all(run_cfg, corpus, resolved, overrides, advance)):
+                    if end.error is not None:
+                        raise SystemExit(end.error)  # reported where it happened
+                    if end.skipped:
+                        skipped.append(f"{spec.display} (supports none of: {', '.join(run_cfg.tasks)})")
+                    else:
+                        outcomes.append(end.outcome)
         if HydraConfig.get().mode == RunMode.MULTIRUN:
             outcomes = [with_job_label(o, overrides) for o in outcomes]
         print(comparison_table(outcomes, confidence=run_cfg.scoring.confidence))
@@ -73,6 +72,43 @@ def _main(cfg) -> None:
     except (BenchmarkError, OSError) as exc:
         # Hydra would print a traceback for anything escaping the task function.
         raise SystemExit(report_error(exc)) from None
+
+
+def _run_all(run_cfg, corpus, resolved, overrides, advance):
+    """Every system of ``system=all`` (or a list): side by side on a small corpus, else one after the other."""
+    from benchmark.cli.side_by_side import run_systems, side_by_side_workers
+    from benchmark.systems.registry import cost_hint
+
+    workers = side_by_side_workers(run_cfg.scoring.workers, n_systems=len(run_cfg.systems),
+                                   n_documents=len(corpus.documents))
+    # A worker's stage messages cannot reach this process's progress bar: it counts finished systems.
+    progress = advance.describe if workers == 1 else (lambda text: None)
+
+    def run_one(spec):
+        return _run_one(spec, corpus, run_cfg, overrides=overrides, progress=progress,
+                        resolved={**resolved, "system": {"name": spec.name, **dict(spec.options)}})
+
+    if workers > 1:
+        _preload()
+    return run_systems(run_cfg.systems, run_one, workers=workers, order=lambda spec: cost_hint(spec.name),
+                       done=advance.step)
+
+
+def _preload() -> None:
+    """Import (and compile the templates of) what every system's run needs, once, before the workers fork.
+
+    Each worker would otherwise import the scoring, submission and report
+    modules and compile the same templates again.
+    """
+    import benchmark.cli.finish  # noqa: F401  (the harness runner and report rendering)
+    import benchmark.report.html  # noqa: F401
+    import benchmark.report.markdown  # noqa: F401
+    import benchmark.scoring.translation  # noqa: F401  (sacrebleu)
+    import benchmark.submission.reader  # noqa: F401  (rapidfuzz)
+    from benchmark.report.templating import environment
+
+    for name in environment().list_templates():
+        environment().get_template(name)
 
 
 def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):

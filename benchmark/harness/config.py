@@ -200,20 +200,24 @@ def _unique(field: str, names: list[Any]) -> tuple[Any, ...]:
     return tuple(names)
 
 
-def member_config(cfg: Any, member: str) -> dict[str, Any]:
-    """``configs/system/<member>.yaml`` resolved in the context of ``cfg``."""
+def member_configs(cfg: Any, members: list[str]) -> list[dict[str, Any]]:
+    """``configs/system/<member>.yaml`` of each member, resolved in the context of ``cfg``."""
     import copy
     from importlib import resources
 
     from omegaconf import OmegaConf
 
-    path = resources.files("benchmark.configs") / "system" / f"{member}.yaml"
-    if not path.is_file():
-        raise ConfigError(f"system=all lists {member!r}, which has no configs/system/{member}.yaml", field="system.members")
-    scoped = copy.deepcopy(cfg)
+    scoped = copy.deepcopy(cfg)  # once: a run config's deep copy costs milliseconds
     OmegaConf.set_struct(scoped, False)
-    scoped.system = OmegaConf.load(str(path))
-    return OmegaConf.to_container(scoped.system, resolve=True)
+    out = []
+    for member in members:
+        path = resources.files("benchmark.configs") / "system" / f"{member}.yaml"
+        if not path.is_file():
+            raise ConfigError(f"system=all lists {member!r}, which has no configs/system/{member}.yaml",
+                              field="system.members")
+        scoped.system = OmegaConf.load(str(path))
+        out.append(OmegaConf.to_container(scoped.system, resolve=True))
+    return out
 
 
 def _spec(system: dict[str, Any]) -> SystemSpec:
@@ -266,7 +270,7 @@ def to_run_config(cfg: Any) -> RunConfig:
                               "options, e.g. system=sklearn system.n_splits=3", field=f"system.{key}")
         # Each member runs with its own configs/system/<member>.yaml, resolved
         # against this run's config (so ${seed} and friends apply).
-        systems = tuple(_spec(member_config(cfg, m)) for m in members)
+        systems = tuple(_spec(c) for c in member_configs(cfg, members))
     else:
         systems = (_spec({"name": name, **system}),)
     shard = _shard(raw.get("shard") or {}, name)

@@ -34,7 +34,16 @@ def _versions(extra: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
 
 
 def git_state(root: Path) -> dict[str, object]:
-    """Commit hash and whether the work tree is dirty (``None`` outside git)."""
+    """Commit hash and whether the work tree is dirty (``None`` outside git), read once per process."""
+    return dict(_git_state(Path(root)))
+
+
+@lru_cache(maxsize=8)
+def _git_state(root: Path) -> tuple[tuple[str, object], ...]:
+    # Once per process, like the package versions: the code that runs is the
+    # code imported at start, so a file edited during a long in-process sweep
+    # must not make later manifests claim it; and the default run writes six
+    # manifests, two git processes each.
 
     def git(*args: str) -> str | None:
         try:
@@ -45,7 +54,7 @@ def git_state(root: Path) -> dict[str, object]:
 
     commit = git("rev-parse", "HEAD")
     status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": commit, "dirty": None if status is None else bool(status)}
+    return (("commit", commit), ("dirty", None if status is None else bool(status)))
 
 
 def environment(root: Path) -> dict[str, object]:

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 from typing import Sequence
 
+from benchmark.common.forkmap import can_fork
 from benchmark.gold.schema import Document
 from benchmark.harness.rundir import jsonl_bytes
 from benchmark.scoring.parts import PartsTable, TablePart, table_part
@@ -61,8 +62,8 @@ def task_table(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[
     :func:`~benchmark.harness.rundir.jsonl_bytes` of the rows.  Computed on
     ``workers`` processes.
     """
-    n = choose_workers(workers, n_documents=len(pairs))
-    if n == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    n = min(choose_workers(workers, n_documents=len(pairs)), len(pairs))
+    if n <= 1 or not can_fork():  # also inside a worker of systems run side by side
         part, data = _part_of_chunk((task, pairs))
         return PartsTable([part]), data
     # A few chunks per worker even out documents of different lengths; order is kept by chunk.

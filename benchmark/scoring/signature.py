@@ -182,4 +182,11 @@ def parse_signature(signature: str) -> dict[str, str]:
     >>> parse_signature(r"chrf++|sacrebleu_sig:chrF2++\\|nrefs:1|seed:1")["sacrebleu_sig"]
     'chrF2++|nrefs:1'
     """
-    return Signature.parse(signature).as_dict()
+    return _parsed(signature).as_dict()
+
+
+@lru_cache(maxsize=4096)
+def _parsed(signature: str) -> Signature:
+    # Reports and leaderboards ask for the scale of the same few signatures
+    # thousands of times; a Signature is frozen, so one parse serves them all.
+    return Signature.parse(signature)

@@ -75,6 +75,22 @@ _MODEL_BACKED = (
      "Hugging Face transformers models run locally: seq2seq translation, NER speakers, zero-shot stance"),
 )
 
+_SLOW = frozenset({"sklearn", "llm", "hf"})
+"""Systems that train or call a model: started first when systems run side by side."""
+
+
+def cost_hint(name: str) -> float:
+    """Relative cost of system ``name``'s run, for scheduling only (never part of a result).
+
+    Systems that run side by side start the slowest first, so the last to
+    finish is not also the last to start.
+
+    >>> cost_hint("sklearn") > cost_hint("rules")
+    True
+    """
+    return 10.0 if name in _SLOW else 1.0
+
+
 BUILTIN = frozenset(name for name, _, _ in _TABLE)
 """The offline systems of this package (``system=all`` runs them)."""
 
