@@ -410,3 +410,35 @@ def test_exact_ties_are_broken_by_the_spans_not_by_input_order(scheme):
     for golds in (sets((5, 10, "A"), (0, 5, "A")), sets((0, 5, "A"), (5, 10, "A"))):
         (m,) = align(golds, sets((0, 10, "A")), scheme=scheme)
         assert golds[m.gold].spans == (Span(0, 5),)
+
+
+_MATCHES = st.lists(st.builds(
+    lambda g, p, ov, gs, ps, bounds, labelled: Match(g, p, min(ov, gs, ps), gs, ps, bounds, labelled),
+    st.integers(0, 6), st.integers(0, 6), st.integers(1, 400), st.integers(1, 400), st.integers(1, 400),
+    st.booleans(), st.booleans()), max_size=12, unique_by=lambda m: (m.gold, m.pred))
+
+
+@given(_MATCHES, st.sampled_from(SCHEMES))
+def test_integer_weights_equal_the_fraction_definition(matches, scheme):
+    """``_weights`` in integers equals the docstring's definition computed with Fractions.
+
+    Definition: credit = sum(pair_credit) (Fractions), scaled by the lcm of
+    the credits' denominators, then packed with overlap, bounds and label.
+    """
+    from benchmark.scoring.span_alignment import _weights, pair_credit
+
+    bound, k = 1201, 8
+    credits = {(m.gold, m.pred): sum(pair_credit(scheme, m)) for m in matches}
+    scale = math.lcm(*(c.denominator for c in credits.values())) if credits else 1
+    expected = {(m.gold, m.pred): ((int(credits[(m.gold, m.pred)] * scale) * bound + m.overlap) * k + m.bounds) * k
+                + m.labelled for m in matches}
+    assert _weights(list(matches), scheme, overlap_bound=bound, k=k) == expected
+
+
+@given(_MATCHES, st.sampled_from(SCHEMES))
+def test_float_credits_equal_the_fractions_as_floats(matches, scheme):
+    from benchmark.scoring.spans import float_credit, pair_credit
+
+    for m in matches:
+        assert float_credit(scheme, m) == tuple(float(c) for c in pair_credit(scheme, m))
+

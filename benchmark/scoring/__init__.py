@@ -1,7 +1,8 @@
 """Scoring: per-item sufficient statistics first, aggregates second.
 
-* :mod:`.spans` — one-to-one span-set alignment; strict, exact, partial,
-  type and proportional (PARC) schemes at character and token level.
+* :mod:`.spans` — span-set scores: strict, exact, partial, type and
+  proportional (PARC) schemes at character and token level, each on its own
+  one-to-one alignment (:mod:`.span_alignment`, solved by :mod:`.assignment`).
 * :mod:`.stance` — SemEval-2016 F_avg, per-target F_avg, macro F1.
 * :mod:`.translation` — sacrebleu chrF++, chrF, BLEU, TER from per-segment
   statistics; entity-name and quotation-mark checks.

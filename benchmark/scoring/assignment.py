@@ -38,25 +38,27 @@ def components(edges: Mapping[tuple[int, int], int]) -> list[tuple[list[int], li
     >>> components({(0, 0): 1, (1, 0): 1, (2, 3): 1})
     [([0, 1], [0]), ([2], [3])]
     """
-    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    # Union-find over rows then columns, each side numbered 0, 1, … (columns after the rows).
+    row_ids = {i: n for n, i in enumerate(sorted({i for i, _ in edges}))}
+    col_ids = {j: n + len(row_ids) for n, j in enumerate(sorted({j for _, j in edges}))}
+    parent = list(range(len(row_ids) + len(col_ids)))
 
-    def find(x: tuple[str, int]) -> tuple[str, int]:
-        parent.setdefault(x, x)
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for i, j in sorted(edges):
-        a, b = find(("r", i)), find(("c", j))
+    for i, j in edges:
+        a, b = find(row_ids[i]), find(col_ids[j])
         if a != b:
             parent[max(a, b)] = min(a, b)
-    groups: dict[tuple[str, int], tuple[set[int], set[int]]] = {}
-    for node in list(parent):
-        rows, cols = groups.setdefault(find(node), (set(), set()))
-        (rows if node[0] == "r" else cols).add(node[1])
-    out = [(sorted(r), sorted(c)) for r, c in groups.values()]
-    return sorted(out)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for i, n in row_ids.items():  # in sorted order, so each side comes out sorted
+        groups.setdefault(find(n), ([], []))[0].append(i)
+    for j, n in col_ids.items():
+        groups.setdefault(find(n), ([], []))[1].append(j)
+    return sorted(groups.values())
 
 
 def hungarian(weight: list[list[int]]) -> list[tuple[int, int]]:
@@ -112,6 +114,10 @@ def max_weight_matching(edges: Mapping[tuple[int, int], int]) -> list[tuple[int,
     """
     out = []
     for rows, cols in components(edges):
+        if len(rows) == 1 and len(cols) == 1:  # one candidate pair (the usual case): it is the matching
+            if edges[(rows[0], cols[0])] > 0:
+                out.append((rows[0], cols[0]))
+            continue
         flip = len(rows) > len(cols)
         side, other = (cols, rows) if flip else (rows, cols)
         if len(side) ** 2 * len(other) > MAX_WORK:

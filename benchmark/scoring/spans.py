@@ -70,129 +70,24 @@ Examples
 from __future__ import annotations
 
 import bisect
-import math
-from dataclasses import dataclass
-from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
 
-from benchmark.errors import ConfigError
 from benchmark.gold.schema import Span  # noqa: F401  (doctests)
-from benchmark.scoring.assignment import max_weight_matching
+from benchmark.scoring.span_alignment import (  # noqa: F401  (re-exported: the alignment is part of span scoring)
+    SCHEMES, Candidates, Match, align, align_candidates, candidates, check_scheme, float_credit, is_correct,
+    pair_credit,
+)
 from benchmark.scoring.result import MetricSpec, family_builder, safe_divide, warn_undefined
 from benchmark.scoring.units import (  # noqa: F401  (LEVELS, check_level, tokenize: re-exported)
     LEVELS, SpanSet, Tokens, Units, check_level, overlap, size, tokenize, units,
 )
 
-SCHEMES = ("strict", "exact", "partial", "type", "proportional")
 STAT_KEYS = ("pos", "act", "matched", "cor", "credit_p", "credit_r")
 _COL = {k: i for i, k in enumerate(STAT_KEYS)}
 _PARTIAL_CREDIT = {"partial", "proportional"}
 """Schemes whose non-COR pairs are PAR (partial credit) rather than INC."""
-
-
-@dataclass(frozen=True)
-class Match:
-    """One aligned (gold, prediction) pair."""
-
-    gold: int
-    pred: int
-    overlap: int
-    gold_size: int
-    pred_size: int
-    bounds: bool
-    """Same characters (or tokens) covered."""
-    labelled: bool
-    """Same label."""
-
-
-def pair_credit(scheme: str, m: Match) -> tuple[Fraction, Fraction]:
-    """What a matched pair adds to the numerators of P and R under ``scheme``.
-
-    >>> pair_credit("partial", Match(0, 0, 3, 5, 4, False, True))
-    (Fraction(1, 2), Fraction(1, 2))
-    >>> pair_credit("proportional", Match(0, 0, 3, 5, 4, False, True))
-    (Fraction(3, 4), Fraction(3, 5))
-    """
-    if scheme == "proportional":
-        return Fraction(m.overlap, m.pred_size), Fraction(m.overlap, m.gold_size)
-    if scheme == "partial":
-        c = Fraction(1) if m.bounds else Fraction(1, 2)
-    else:
-        c = Fraction(int(is_correct(scheme, m)))
-    return c, c
-
-
-def is_correct(scheme: str, m: Match) -> bool:
-    """Whether a matched pair is COR under ``scheme``."""
-    check_scheme(scheme)
-    if scheme == "strict":
-        return m.bounds and m.labelled
-    if scheme == "type":
-        return m.labelled
-    return m.bounds
-
-
-def _candidates(gu: list[Units], pu: list[Units]) -> list[tuple[int, int, int]]:
-    """``(gold, pred, overlap)`` of every overlapping pair (a sweep over first units)."""
-    order = sorted((u[0][0], i) for i, u in enumerate(gu) if u)
-    firsts = [lo for lo, _ in order]
-    out = []
-    for j, u in enumerate(pu):
-        if not u:
-            continue
-        for _, i in order[: bisect.bisect_left(firsts, u[-1][1])]:
-            if gu[i][-1][1] > u[0][0]:
-                ov = overlap(gu[i], u)
-                if ov:
-                    out.append((i, j, ov))
-    return out
-
-
-def align(
-    gold: Sequence[SpanSet], pred: Sequence[SpanSet], *, scheme: str, level: str = "char",
-    tokens: Tokens | None = None,
-) -> tuple[Match, ...]:
-    """The one-to-one alignment of ``scheme`` (objective in the module docstring).
-
-    >>> g = [SpanSet((Span(0, 10),), "S1")]
-    >>> p = [SpanSet((Span(0, 6),), "S2"), SpanSet((Span(6, 10),), "S1")]
-    >>> [(m.gold, m.pred) for m in align(g, p, scheme="type")], [(m.gold, m.pred) for m in align(g, p, scheme="exact")]
-    ([(0, 1)], [(0, 0)])
-    """
-    check_scheme(scheme)
-    check_level(level, tokens)
-    gu = [units(g.spans, level=level, tokens=tokens) for g in gold]
-    pu = [units(p.spans, level=level, tokens=tokens) for p in pred]
-    # Canonical order makes the tie-break independent of the input order.
-    g_rank = {i: r for r, i in enumerate(sorted(range(len(gold)), key=lambda i: (gu[i], gold[i].label or "")))}
-    p_rank = {j: r for r, j in enumerate(sorted(range(len(pred)), key=lambda j: (pu[j], pred[j].label or "")))}
-    pairs = {}
-    for i, j, ov in _candidates(gu, pu):
-        pairs[(i, j)] = Match(i, j, ov, size(gu[i]), size(pu[j]), gu[i] == pu[j], gold[i].label == pred[j].label)
-    weights = _weights(list(pairs.values()), scheme, overlap_bound=sum(map(size, gu)) + 1,
-                       k=min(len(gold), len(pred)) + 1)
-    by_rank = {(g_rank[i], p_rank[j]): w for (i, j), w in weights.items()}
-    g_of = {r: i for i, r in g_rank.items()}
-    p_of = {r: j for j, r in p_rank.items()}
-    chosen = [pairs[(g_of[a], p_of[b])] for a, b in max_weight_matching(by_rank)]
-    return tuple(sorted(chosen, key=lambda m: (m.gold, m.pred)))
-
-
-def _weights(matches: list[Match], scheme: str, *, overlap_bound: int, k: int) -> dict[tuple[int, int], int]:
-    """One exact integer per pair ranking matchings lexicographically (module docstring).
-
-    The credit level is scaled by the common denominator of the credits, so
-    it is an integer; every lower level sums to less than one unit above it.
-    """
-    credits = {(m.gold, m.pred): sum(pair_credit(scheme, m)) for m in matches}
-    scale = math.lcm(*(c.denominator for c in credits.values())) if credits else 1
-    out = {}
-    for m in matches:
-        c = credits[(m.gold, m.pred)] * scale
-        out[(m.gold, m.pred)] = ((int(c) * overlap_bound + m.overlap) * k + m.bounds) * k + m.labelled
-    return out
 
 
 def item_of(offset: int | None, item_starts: Sequence[int]) -> int:
@@ -228,26 +123,31 @@ def span_item_stats(
     (per-label breakdowns); a match counts when its gold is kept.
     """
     check_scheme(scheme)
-    out = np.zeros((len(item_starts) + 1, len(STAT_KEYS)))
+    # Accumulated in Python floats (float64, in the same order as the numpy
+    # rows would be), then one array: per-cell numpy updates cost ~1 µs each.
+    out = [[0.0] * len(STAT_KEYS) for _ in range(len(item_starts) + 1)]
     gk = [True] * len(gold) if gold_keep is None else list(gold_keep)
     pk = [True] * len(pred) if pred_keep is None else list(pred_keep)
-    for i, g in enumerate(gold):
+    gold_item = [item_of(g.first, item_starts) for g in gold]
+    pos, act, matched, cor, cp, cr = (_COL[k] for k in STAT_KEYS)
+    for i in range(len(gold)):
         if gk[i]:
-            out[item_of(g.first, item_starts), _COL["pos"]] += 1
+            out[gold_item[i]][pos] += 1
     for m in matches:
         if not gk[m.gold]:
             continue
-        row = out[item_of(gold[m.gold].first, item_starts)]
-        credit_p, credit_r = pair_credit(scheme, m)
-        row[[_COL["act"], _COL["matched"]]] += 1
-        row[_COL["cor"]] += is_correct(scheme, m)
-        row[_COL["credit_p"]] += float(credit_p)
-        row[_COL["credit_r"]] += float(credit_r)
+        row = out[gold_item[m.gold]]
+        credit_p, credit_r = float_credit(scheme, m)
+        row[act] += 1
+        row[matched] += 1
+        row[cor] += is_correct(scheme, m)
+        row[cp] += credit_p
+        row[cr] += credit_r
     matched_any = {m.pred for m in matches}
     for j, p in enumerate(pred):
         if pk[j] and j not in matched_any:
-            out[item_of(p.first, item_starts), _COL["act"]] += 1
-    return out
+            out[item_of(p.first, item_starts)][act] += 1
+    return np.array(out, dtype=float).reshape(len(item_starts) + 1, len(STAT_KEYS))
 
 
 def prf(sums: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -314,11 +214,6 @@ def span_scores(
     warn_undefined("span_scores", [k for k in ("precision", "recall", "f1") if out[k] is None])
     out.update(categories(sums, scheme))
     return out
-
-
-def check_scheme(scheme: str) -> None:
-    if scheme not in SCHEMES:
-        raise ConfigError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}", field="scheme")
 
 
 def span_metric_specs(

@@ -41,7 +41,7 @@ from benchmark.scoring import stance as stance_scoring
 from benchmark.scoring import translation as tr
 from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio, safe_divide
 from benchmark.scoring.spans import (
-    LEVELS, STAT_KEYS, Match, SpanSet, align, harmonic_mean, item_of, span_item_stats, span_metric_specs, tokenize,
+    LEVELS, STAT_KEYS, Match, SpanSet, align_candidates, candidates, harmonic_mean, item_of, span_item_stats, span_metric_specs, tokenize,
 )
 from benchmark.tasks.base import Task
 
@@ -81,20 +81,24 @@ def _segment_rows(
     """
     ids, _ = segment_items(doc)
     extra = extra or {}
+    # Python numbers once per matrix: numpy scalars cost ~100 ns per access and conversion.
+    span_lists = {name: m.tolist() for name, m in families.items()}
+    extra_lists = {name: (cols, m.tolist()) for name, (cols, m) in extra.items()}
+    floats = [k.startswith("credit") for k in STAT_KEYS]
     rows = []
     for n, item in enumerate([*ids, UNALIGNED]):
-        matrices = [*families.values(), *(m for _, m in extra.values())]
-        if item == UNALIGNED and not any(m[n].any() for m in matrices):
+        if item == UNALIGNED and not any(any(v[n]) for v in span_lists.values()) and not any(
+                any(v[n]) for _, v in extra_lists.values()):
             continue
         # A family with nothing in this item is left out (read back as zeros: the
         # builders take every segment row as an item), so a large corpus stays small.
         stats: dict[str, Any] = {
-            name: {k: (float(v) if k.startswith("credit") else int(v)) for k, v in zip(STAT_KEYS, m[n])}
-            for name, m in families.items() if m[n].any()
+            name: {k: (float(v) if f else int(v)) for k, f, v in zip(STAT_KEYS, floats, values[n])}
+            for name, values in span_lists.items() if any(values[n])
         }
-        for name, (cols, m) in extra.items():
-            if m[n].any():
-                stats[name] = {c: int(v) for c, v in zip(cols, m[n])}
+        for name, (cols, values) in extra_lists.items():
+            if any(values[n]):
+                stats[name] = {c: int(v) for c, v in zip(cols, values[n])}
         row: dict[str, Any] = {"unit": "segment", "item": item, "stats": stats}
         if pairs:
             row["alignment"] = _row_alignment(pairs, n, first=not rows)
@@ -148,9 +152,10 @@ def _span_families(doc, gold, pred, prefix, *, schemes, gold_ids, pred_ids, leve
     tokens = tokenize(doc.text)
     out = SpanFamilies({}, {}, {})
     for level in levels:
+        cands = candidates(gold, pred, level=level, tokens=tokens)  # shared by the schemes' alignments
         for scheme in schemes:
             name = f"{prefix}.{level}.{scheme}"
-            matches = align(gold, pred, scheme=scheme, level=level, tokens=tokens)
+            matches = align_candidates(cands, scheme)
             out.matches[name] = matches
             out.stats[name] = span_item_stats(gold, pred, scheme=scheme, item_starts=starts, matches=matches)
             out.pairs[name] = _binned_pairs(matches, gold, starts, gold_ids, pred_ids)
