@@ -71,3 +71,14 @@ def test_gold_segments_through_the_metric_match_sacrebleu():
         assert float(score_from_stats("ter", stats.sum(axis=0))[0]) == corpus_score(
             "ter", hypotheses=hyps, references=[(r,) for r in refs])
         assert "|nrefs:1|" in sig
+
+
+def test_identical_word_sequences_take_no_edit_as_in_sacrebleu():
+    """A hypothesis equal to its reference: 0 edits, by lib_ter itself (the oracle's case)."""
+    gold = json.loads(next((DATA / "gold").glob("*.json")).read_text(encoding="utf-8"))
+    refs = [s["translation_en"].split() for s in gold["segments"]]
+    rng = random.Random(11)
+    refs += [_random_case(rng, 30)[1] for _ in range(200)]
+    for ref in refs:
+        if ref:
+            assert ter_edits(list(ref), ref) == translation_edit_rate(list(ref), ref) == (0, len(ref))

@@ -58,6 +58,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from benchmark.errors import ConfigError, InputError
 from benchmark.submission.predictions import PredTranslation
 from benchmark.gold.schema import Document
+from benchmark.scoring.bleu_counts import bleu_segment_statistics
 from benchmark.scoring.chrf_counts import chrf_statistics
 from benchmark.scoring.ter_counts import ter_edits
 from benchmark.scoring.result import MetricSpec, count_details, family_builder, index_predictions, ratio
@@ -135,6 +136,8 @@ def _extract(name: str, *, hypotheses: Sequence[str], references: Sequence[Seque
     if stats is None:
         stats = _ter_counts(metric, hypotheses, references)
     if stats is None:
+        stats = _bleu_counts(metric, hypotheses, references)
+    if stats is None:
         stats = np.asarray(metric._extract_corpus_statistics(list(hypotheses), to_sacrebleu_streams(references)),
                            dtype=float)
     return stats, metric
@@ -153,6 +156,24 @@ def _ter_counts(metric, hypotheses: Sequence[str], references: Sequence[Sequence
     rows = [ter_edits(prep(h).split(), prep(prep(r[0])).split()) for h, r in zip(hypotheses, references)]
     metric.num_refs = 1  # what sacrebleu's reading of one reference per segment sets (signature nrefs:1)
     return np.asarray([[edits, float(length)] for edits, length in rows], dtype=float).reshape(len(rows), 2)
+
+
+def _bleu_counts(metric, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray | None:
+    """BLEU statistics by :mod:`~benchmark.scoring.bleu_counts` (sacrebleu's counts, faster), or ``None``.
+
+    One reference per segment only; both sides preprocessed by the metric as
+    its reading does.  Input that would make sacrebleu warn about tokenised
+    text (100 hypotheses ending in " .") is left to sacrebleu, which warns.
+    """
+    if not isinstance(metric, BLEU) or any(len(r) != 1 for r in references):
+        return None
+    if not metric._force and sum(h.endswith(" .") for h in hypotheses) >= 100:
+        return None
+    prep, order = metric._preprocess_segment, metric.max_ngram_order
+    rows = [bleu_segment_statistics(prep(h).split(), prep(r[0]).split(), max_order=order)
+            for h, r in zip(hypotheses, references)]
+    metric.num_refs = 1  # what sacrebleu's reading of one reference per segment sets (signature nrefs:1)
+    return np.asarray(rows, dtype=float).reshape(len(rows), 2 + 2 * order)
 
 
 def _chrf_counts(metric, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray | None:
@@ -174,7 +195,7 @@ def _signature(metric, stats: np.ndarray) -> str:
     if metric is None:
         return "none"
     # The score's own name ("chrF2++", "BLEU") as corpus_score gives it, then the metric's signature.
-    score = metric._compute_score_from_stats(_as_numbers(stats.sum(axis=0)))
+    score = metric._compute_score_from_stats(_as_numbers(stats.sum(axis=0)[None, :])[0])
     return f"{score.name}|{metric.get_signature().format()}"
 
 
@@ -205,11 +226,18 @@ def score_from_stats(name: str, sums: np.ndarray) -> np.ndarray:
     rows = np.atleast_2d(np.asarray(sums, dtype=float))
     scorer = _scorer(name)
     # Integer-valued statistics are passed as Python ints, as corpus_score does.
-    return np.array([scorer._compute_score_from_stats(_as_numbers(r)).score for r in rows], dtype=float)
+    return np.array([scorer._compute_score_from_stats(r).score for r in _as_numbers(rows)], dtype=float)
 
 
-def _as_numbers(row: np.ndarray) -> list[float | int]:
-    return [int(x) if float(x).is_integer() else float(x) for x in row]
+def _as_numbers(rows: np.ndarray) -> list[list[float | int]]:
+    """Each row as Python numbers: ``int`` where the value is integral, else ``float``.
+
+    >>> _as_numbers(np.array([[1.0, 2.5], [3.0, 4.0]]))
+    [[1, 2.5], [3, 4]]
+    """
+    if rows.size and np.all(np.isfinite(rows)) and np.all(rows == np.trunc(rows)) and np.abs(rows).max() < 2 ** 53:
+        return rows.astype(np.int64).tolist()  # the usual case (counts): one conversion for the matrix
+    return [[int(x) if float(x).is_integer() else float(x) for x in row] for row in rows.tolist()]
 
 
 def corpus_score(name: str, *, hypotheses: Sequence[str], references: Sequence[Sequence[str]]) -> float:
