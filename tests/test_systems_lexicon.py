@@ -86,3 +86,47 @@ def test_bad_lexicon_files(tmp_path: Path, content: str, message: str):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         LexiconSystem(path=path)
+
+
+def _hits_by_definition(words, entries, max_suffix):
+    """Every word tried against every entry, as the docstring of ``_hits`` states it."""
+    out = []
+    for i in range(len(words)):
+        if any(i + len(entry) <= len(words) and all(matches(words[i + k], stem, max_suffix=max_suffix)
+                                                     for k, stem in enumerate(entry)) for entry in entries):
+            out.append(i)
+    return tuple(out)
+
+
+def test_indexed_hits_equal_trying_every_entry():
+    """The first-stem index finds the same words as trying every entry on every word.
+
+    Words: the gold article's, plus lexicon stems with proclitics, the article
+    and suffixes of 0-6 letters attached (past and within each length limit).
+    """
+    import random
+
+    from benchmark.gold.check import load_checked_corpus
+    from benchmark.systems.arabic_lexicon import tokenize
+    from benchmark.systems.lexicon import _hits
+
+    corpus = load_checked_corpus(Path(__file__).resolve().parents[1] / "data")
+    article = [t.text for d in corpus.documents for t in tokenize(d.text) if t.is_word]
+    lists = [LEX.positive, LEX.negative, LEX.shifters, *LEX.targets.values()]
+    stems = sorted({stem for entries in lists for entry in entries for stem in entry})
+    rng = random.Random(7)
+    made = [rng.choice(["", "و", "ال", "وال", "بال", "ل", "فب"]) + rng.choice(stems) + "ةاتينهمك"[:rng.randrange(7)]
+            for _ in range(3000)]
+    checked = 0
+    for words in (article[i:i + 40] for i in range(0, len(article), 40)):
+        for entries in lists:
+            for ms in (0, 2, 5):
+                assert _hits(tuple(words), entries, ms) == _hits_by_definition(words, entries, ms)
+                checked += 1
+    for i in range(0, len(made), 30):
+        words = tuple(made[i:i + 30])
+        for entries in lists:
+            expected = _hits_by_definition(words, entries, LEX.max_suffix)
+            assert _hits(words, entries, LEX.max_suffix) == expected
+            checked += len(expected)
+    assert checked > 500  # the made-up words do hit entries

@@ -132,16 +132,34 @@ def _hits(words: tuple[str, ...], entries: tuple[tuple[str, ...], ...], max_suff
     """Indices of words where one of the (multi-word) entries starts.
 
     Cached: a quote paired with several targets is searched for the same
-    polar words and shifters once.
+    polar words and shifters once.  Only the entries whose first stem the
+    word could match (:func:`_stem_candidates`) are tried.
     """
+    index = _by_first_stem(entries)
     out = []
-    for i in range(len(words)):
-        for entry in entries:
-            if i + len(entry) <= len(words) and all(
-                    _matches(words[i + k], stem, max_suffix) for k, stem in enumerate(entry)):
+    for i, word in enumerate(words):
+        for stem in _stem_candidates(word, max_suffix) & index.keys():
+            if any(i + len(entry) <= len(words) and all(
+                    _matches(words[i + k], s, max_suffix) for k, s in enumerate(entry)) for entry in index[stem]):
                 out.append(i)
                 break
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _by_first_stem(entries: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for entry in entries:
+        index.setdefault(entry[0], []).append(entry)
+    return {stem: tuple(group) for stem, group in index.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem_candidates(word: str, max_suffix: int) -> frozenset[str]:
+    # A stem the word matches is one of its cores less at most max(3, max_suffix)
+    # final letters (see _matches): every such prefix, a superset checked by _matches.
+    slack = max(3, max_suffix)
+    return frozenset(core[:n] for core in _word_cores(word) for n in range(max(0, len(core) - slack), len(core) + 1))
 
 
 def stance_label(text: str, target: str, lex: Lexicon) -> str:
