@@ -16,11 +16,10 @@ Examples
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Sequence
 
-from benchmark.common.forkmap import can_fork
+from benchmark.common.forkmap import can_fork, fork_map
 from benchmark.gold.schema import Document
 from benchmark.harness.rundir import jsonl_bytes
 from benchmark.scoring.parts import PartsTable, TablePart, table_part
@@ -68,8 +67,8 @@ def task_table(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[
         return PartsTable([part]), data
     # A few chunks per worker even out documents of different lengths; order is kept by chunk.
     size = max(1, -(-len(pairs) // (4 * n)))
-    chunks = [(task, pairs[lo:lo + size]) for lo in range(0, len(pairs), size)]
-    # fork: the gold and the predictions are already in memory; nothing is pickled on the way in.
-    with multiprocessing.get_context("fork").Pool(n) as pool:
-        parts = pool.map(_part_of_chunk, chunks, chunksize=1)
+    bounds = [(lo, min(lo + size, len(pairs))) for lo in range(0, len(pairs), size)]
+    # Forked workers inherit the gold and the predictions; only chunk bounds go to them
+    # (pickling the documents themselves would cost more than computing their rows).
+    parts = fork_map(lambda b: _part_of_chunk((task, pairs[b[0]:b[1]])), bounds, workers=n)
     return PartsTable(part for part, _ in parts), b"".join(data for _, data in parts)
