@@ -217,16 +217,21 @@ def check_data(data_dir: Path, *, layer: str = "gold", references: bool | None =
     word across them all: curation rules of the gold, which ``check-data``
     applies; scoring needs only the rest (:func:`load_checked_corpus`).
     """
-    data_dir = Path(data_dir)
+    return _checked(Path(data_dir), layer=layer, references=references)[0]
+
+
+def _checked(data_dir: Path, *, layer: str, references: bool | None):
+    """:func:`check_data`'s problems, the documents it read (``(file, JSON, Document)``) and the targets."""
     problems: list[Problem] = []
+    loaded: list = []
     try:
         targets = load_targets(data_dir)
     except GoldDataError as exc:
-        return [Problem(exc.file or "targets.json", exc.field or "", exc.message, exc.line)]
+        return [Problem(exc.file or "targets.json", exc.field or "", exc.message, exc.line)], loaded, ()
     problems += _duplicates([x.id for x in targets], str(data_dir / "targets.json"), "targets")
     files = gold_files(data_dir, layer)
     if not files:
-        return [Problem(str(data_dir / layer), "", "no *.json documents found")]
+        return [Problem(str(data_dir / layer), "", "no *.json documents found")], loaded, targets
     references = layer == "gold" if references is None else references
     seen_docs: FirstSeen[str] = FirstSeen()
     annotated = []
@@ -238,6 +243,7 @@ def check_data(data_dir: Path, *, layer: str = "gold", references: bool | None =
         except GoldDataError as exc:
             problems.append(Problem(exc.file or str(f), exc.field or "", exc.message, exc.line))
             continue
+        loaded.append((f, obj, doc))
         first = seen_docs.add(doc.doc_id, where=f)
         if first is not None:
             problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r} (also in {first})"))
@@ -248,7 +254,7 @@ def check_data(data_dir: Path, *, layer: str = "gold", references: bool | None =
         from benchmark.gold.references import check_spelling
 
         problems += check_spelling(annotated, targets=targets, targets_file=str(data_dir / "targets.json"))
-    return problems
+    return problems, loaded, targets
 
 
 def load_checked_corpus(data_dir: Path | str | None = None):
@@ -259,12 +265,12 @@ def load_checked_corpus(data_dir: Path | str | None = None):
     The rules of the English references are left to ``check-data``: a corpus
     whose references are unfinished can still be scored.
     """
-    from benchmark.gold.loading import default_data_dir, load_corpus
+    from benchmark.gold.loading import corpus_of, default_data_dir
 
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    problems = check_data(data_dir, references=False)
+    problems, loaded, targets = _checked(data_dir, layer="gold", references=False)
     if problems:
         raise GoldDataError(
             f"the gold data fails check-data ({len(problems)} problem(s)); first: {problems[0]}; "
             f"see `python -m benchmark check-data --data-dir {data_dir}`")
-    return load_corpus(data_dir)
+    return corpus_of(data_dir, "gold", loaded, targets=targets)  # the documents the check read, not read again

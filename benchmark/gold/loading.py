@@ -74,6 +74,10 @@ class _Reader:
         return value
 
     def span(self, obj: Any, where: str) -> Span:
+        if type(obj) is dict:  # the usual, well-formed case first: a corpus has hundreds of thousands
+            start, end, text = obj.get("start"), obj.get("end"), obj.get("text")
+            if type(start) is int and type(end) is int and type(text) is str:
+                return Span(start=start, end=end, text=text)
         if not isinstance(obj, dict):
             raise self.fail(where, f"expected a span object, got {type(obj).__name__}")
         return Span(
@@ -247,16 +251,16 @@ def gold_files(data_dir: Path, layer: str = "gold") -> list[Path]:
     return sorted((Path(data_dir) / layer).glob("*.json"))
 
 
-def corpus_checksum(data_dir: Path, files: list[Path]) -> str:
+def corpus_checksum(data_dir: Path, files: list[Path], *, objects: list[Any] | None = None) -> str:
     """SHA-256 over the targets file, each gold file and each article text.
 
     This one string identifies a gold version: every result records it, and
     the leaderboard only compares runs made against the same value.
+    ``objects``: the files' JSON, already parsed (not parsed again).
     """
     h = hashlib.sha256()
     paths = [Path(data_dir) / "targets.json", *files]
-    for f in files:
-        obj = load_json(f)
+    for f, obj in zip(files, objects if objects is not None else map(load_json, files)):
         if isinstance(obj, dict) and isinstance(obj.get("text_file"), str):
             paths.append(Path(data_dir) / obj["text_file"])
     for p in paths:
@@ -287,14 +291,24 @@ def load_corpus(data_dir: Path | str | None = None, *, layer: str = "gold",
     files = gold_files(data_dir, layer)
     if not files:
         raise GoldDataError(f"no *.json documents in {Path(data_dir) / layer}")
-    loaded = [(f, document_from_json(load_json(f), file=f, data_dir=data_dir)) for f in files]
-    kept = [(f, d) for f, d in loaded if include_unannotated or d.status != "unannotated"]
-    skipped = () if include_unannotated else tuple(d.doc_id for _, d in loaded if d.status == "unannotated")
+    loaded = []
+    for f in files:
+        obj = load_json(f)
+        loaded.append((f, obj, document_from_json(obj, file=f, data_dir=data_dir)))
+    return corpus_of(data_dir, layer, loaded, targets=load_targets(data_dir), include_unannotated=include_unannotated)
+
+
+def corpus_of(data_dir: Path, layer: str, loaded: list[tuple[Path, Any, Document]], *, targets: tuple[Target, ...],
+              include_unannotated: bool = False) -> Corpus:
+    """The :class:`Corpus` of documents already read: ``(file, its JSON, Document)`` in file order."""
+    kept = [item for item in loaded if include_unannotated or item[2].status != "unannotated"]
+    skipped = () if include_unannotated else tuple(d.doc_id for _, _, d in loaded if d.status == "unannotated")
     if not kept:
         raise GoldDataError(f"no annotated documents in {Path(data_dir) / layer}: "
                             f"{len(skipped)} document(s) are unannotated ({', '.join(skipped)})")
-    return Corpus(documents=tuple(d for _, d in kept), targets=load_targets(data_dir),
-                  sha256=corpus_checksum(data_dir, [f for f, _ in kept]), unannotated=skipped)
+    return Corpus(documents=tuple(d for _, _, d in kept), targets=targets,
+                  sha256=corpus_checksum(data_dir, [f for f, _, _ in kept], objects=[o for _, o, _ in kept]),
+                  unannotated=skipped)
 
 
 PASSES = ("passes/annotator_a", "passes/annotator_b")
