@@ -584,7 +584,7 @@ def test_main_validate_end_to_end(tmp_path, capsys):
     doc = dataclasses.replace(DOC, text_sha256=hashlib.sha256(TEXT.encode("utf-8")).hexdigest())
     gold = document_to_json(doc, text_file=f"articles/{DOC_ID}.txt")
     (data / "gold" / f"{DOC_ID}.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    (data / "targets.json").write_text(json.dumps([t.__dict__ for t in TARGETS]), encoding="utf-8")
+    (data / "targets.json").write_text(json.dumps([dataclasses.asdict(t) for t in TARGETS]), encoding="utf-8")
     preds = tmp_path / "p.jsonl"
     preds.write_text(line(RICH) + "\n", encoding="utf-8")
     from benchmark.cli.main import main

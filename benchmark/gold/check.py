@@ -24,7 +24,7 @@ import unicodedata
 from pathlib import Path
 
 from benchmark.common.ids import FirstSeen, duplicates
-from benchmark.gold.loading import document_from_json, gold_files, load_json, load_targets
+from benchmark.gold.loading import document_from_json, gold_files, load_json, load_targets, text_file_of
 from benchmark.errors import GoldDataError
 from benchmark.gold.problems import Problem
 from benchmark.gold.schema import (
@@ -221,7 +221,7 @@ def check_data(data_dir: Path, *, layer: str = "gold", references: bool | None =
 
 
 def _checked(data_dir: Path, *, layer: str, references: bool | None):
-    """:func:`check_data`'s problems, the documents it read (``(file, JSON, Document)``) and the targets."""
+    """:func:`check_data`'s problems, the documents it read (``(file, text_file, Document)``) and the targets."""
     problems: list[Problem] = []
     loaded: list = []
     try:
@@ -243,7 +243,7 @@ def _checked(data_dir: Path, *, layer: str, references: bool | None):
         except GoldDataError as exc:
             problems.append(Problem(exc.file or str(f), exc.field or "", exc.message, exc.line))
             continue
-        loaded.append((f, obj, doc))
+        loaded.append((f, text_file_of(obj), doc))  # not the JSON: a corpus of it would fill memory
         first = seen_docs.add(doc.doc_id, where=f)
         if first is not None:
             problems.append(Problem(str(f), "doc_id", f"duplicate document id {doc.doc_id!r} (also in {first})"))

@@ -251,18 +251,18 @@ def gold_files(data_dir: Path, layer: str = "gold") -> list[Path]:
     return sorted((Path(data_dir) / layer).glob("*.json"))
 
 
-def corpus_checksum(data_dir: Path, files: list[Path], *, objects: list[Any] | None = None) -> str:
+def corpus_checksum(data_dir: Path, files: list[Path], *, text_files: list[str | None] | None = None) -> str:
     """SHA-256 over the targets file, each gold file and each article text.
 
     This one string identifies a gold version: every result records it, and
     the leaderboard only compares runs made against the same value.
-    ``objects``: the files' JSON, already parsed (not parsed again).
+    ``text_files``: each file's ``text_file`` when already read (the files are not parsed again).
     """
     h = hashlib.sha256()
     paths = [Path(data_dir) / "targets.json", *files]
-    for f, obj in zip(files, objects if objects is not None else map(load_json, files)):
-        if isinstance(obj, dict) and isinstance(obj.get("text_file"), str):
-            paths.append(Path(data_dir) / obj["text_file"])
+    for text_file in text_files if text_files is not None else map(lambda f: text_file_of(load_json(f)), files):
+        if text_file is not None:
+            paths.append(Path(data_dir) / text_file)
     for p in paths:
         h.update(p.name.encode())
         h.update(b"\0")
@@ -294,20 +294,25 @@ def load_corpus(data_dir: Path | str | None = None, *, layer: str = "gold",
     loaded = []
     for f in files:
         obj = load_json(f)
-        loaded.append((f, obj, document_from_json(obj, file=f, data_dir=data_dir)))
+        loaded.append((f, text_file_of(obj), document_from_json(obj, file=f, data_dir=data_dir)))
     return corpus_of(data_dir, layer, loaded, targets=load_targets(data_dir), include_unannotated=include_unannotated)
 
 
-def corpus_of(data_dir: Path, layer: str, loaded: list[tuple[Path, Any, Document]], *, targets: tuple[Target, ...],
-              include_unannotated: bool = False) -> Corpus:
-    """The :class:`Corpus` of documents already read: ``(file, its JSON, Document)`` in file order."""
+def text_file_of(obj: Any) -> str | None:
+    """A gold file's ``text_file`` (``None`` when it has none): what its checksum covers besides the file."""
+    return obj["text_file"] if isinstance(obj, dict) and isinstance(obj.get("text_file"), str) else None
+
+
+def corpus_of(data_dir: Path, layer: str, loaded: list[tuple[Path, str | None, Document]], *,
+              targets: tuple[Target, ...], include_unannotated: bool = False) -> Corpus:
+    """The :class:`Corpus` of documents already read: ``(file, its text_file, Document)`` in file order."""
     kept = [item for item in loaded if include_unannotated or item[2].status != "unannotated"]
     skipped = () if include_unannotated else tuple(d.doc_id for _, _, d in loaded if d.status == "unannotated")
     if not kept:
         raise GoldDataError(f"no annotated documents in {Path(data_dir) / layer}: "
                             f"{len(skipped)} document(s) are unannotated ({', '.join(skipped)})")
     return Corpus(documents=tuple(d for _, _, d in kept), targets=targets,
-                  sha256=corpus_checksum(data_dir, [f for f, _, _ in kept], objects=[o for _, o, _ in kept]),
+                  sha256=corpus_checksum(data_dir, [f for f, _, _ in kept], text_files=[t for _, t, _ in kept]),
                   unannotated=skipped)
 
 

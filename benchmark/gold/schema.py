@@ -29,7 +29,7 @@ DOCUMENT_STATUSES = ("unannotated", "annotated")
 but never scored; a document without the key is ``annotated``."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     """A half-open character span ``[start, end)`` with its surface text."""
 
@@ -48,7 +48,7 @@ class Span:
         return max(0, min(self.end, other.end) - max(self.start, other.start))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One surface mention of an entity."""
 
@@ -62,7 +62,7 @@ class Mention:
     """One of :data:`MENTION_KINDS`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A person, organisation, place speaking for its government, or group."""
 
@@ -85,7 +85,7 @@ class Entity:
         return (self.name_en, *self.variants_en)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """An attribution relation (PARC model): source, cue and content."""
 
@@ -115,7 +115,7 @@ class Quote:
         return self.content[-1].end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """A stance target from the corpus-wide inventory."""
 
@@ -124,7 +124,7 @@ class Target:
     description_ar: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stance:
     """A stance a quote expresses towards a target (SemEval-2016 labels)."""
 
@@ -141,7 +141,7 @@ class Stance:
     """The words that carry the stance."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A sentence (or headline) of the article with its English reference."""
 
@@ -154,7 +154,7 @@ class Segment:
     translation_en: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One annotated article with all its layers."""
 
@@ -210,7 +210,7 @@ class Document:
         return tuple(out.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Corpus:
     """All gold documents plus the stance-target inventory."""
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from benchmark.gold.schema import Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alignment:
     """How one text-only field was mapped to document offsets."""
 
@@ -43,7 +43,7 @@ class Alignment:
     """The aligned span, ``None`` when unaligned."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredMention:
     """A predicted speaker mention."""
 
@@ -53,7 +53,7 @@ class PredMention:
     """Predicted cluster label or resolved gold entity id, if given."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredStanceLabel:
     """A stance attached to a predicted quote."""
 
@@ -61,7 +61,7 @@ class PredStanceLabel:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredQuote:
     """A predicted attribution relation."""
 
@@ -84,7 +84,7 @@ class PredQuote:
         return bool(self.content)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredAttribution:
     """A speaker predicted for a gold quote (oracle quote spans)."""
 
@@ -93,7 +93,7 @@ class PredAttribution:
     speaker_raw: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredStance:
     """A label predicted for a gold (quote, target) pair."""
 
@@ -102,7 +102,7 @@ class PredStance:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PredTranslation:
     """An English translation of one gold segment or of one gold quote's content.
 
@@ -114,7 +114,7 @@ class PredTranslation:
     quote_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocPrediction:
     """Everything a system predicted for one document."""
 
