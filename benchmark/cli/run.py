@@ -74,51 +74,53 @@ def _main(cfg) -> None:
         raise SystemExit(report_error(exc)) from None
 
 
+_HELPER = None
+"""The :class:`~benchmark.cli.side_by_side.Helper` :func:`run_cli` started for this run, if any."""
+
+
 def _run_all(run_cfg, corpus, resolved, overrides, advance):
     """Every system of ``system=all`` (or a list): side by side on a small corpus, else one after the other."""
     from benchmark.cli.side_by_side import run_systems, side_by_side_workers
     from benchmark.systems.registry import cost_hint
 
-    workers = side_by_side_workers(run_cfg.scoring.workers, n_systems=len(run_cfg.systems),
-                                   n_documents=len(corpus.documents))
-    # A worker's stage messages cannot reach this process's progress bar: it counts finished systems.
-    progress = advance.describe if workers == 1 else (lambda text: None)
+    wanted = side_by_side_workers(run_cfg.scoring.workers, n_systems=len(run_cfg.systems),
+                                  n_documents=len(corpus.documents)) > 1 and run_cfg.shard is None
+    helper = _HELPER if wanted else None
 
-    def run_one(spec):
-        return _run_one(spec, corpus, run_cfg, overrides=overrides, progress=progress,
+    def run_one(spec, predicted=None):
+        return _run_one(spec, corpus, run_cfg, overrides=overrides, progress=advance.describe, predicted=predicted,
                         resolved={**resolved, "system": {"name": spec.name, **dict(spec.options)}})
 
-    if workers > 1:
-        _preload()
-    return run_systems(run_cfg.systems, run_one, workers=workers, order=lambda spec: cost_hint(spec.name),
-                       done=advance.step)
+    return run_systems(run_cfg.systems, run_one, helper=helper, job=lambda spec: (spec, corpus, run_cfg.tasks),
+                       costs=[cost_hint(spec.name) for spec in run_cfg.systems], done=advance.step)
 
 
-def _preload() -> None:
-    """Import (and compile the templates of) what every system's run needs, once, before the workers fork.
+def _helper_for(argv: list[str]):
+    """A helper started now, before Hydra, when ``argv`` may run the default systems side by side; else ``None``.
 
-    Each worker would otherwise import the scoring, submission and report
-    modules and compile the same templates again.
+    Only a plain command line (``key=value`` overrides, no flags) that keeps
+    ``system=all`` and does not ask for one process; the helper imports the
+    slow built-in systems' libraries.  Whether it is used is decided once
+    the config is composed (:func:`_run_all`); unused, it is stopped.
     """
-    import benchmark.cli.finish  # noqa: F401  (the harness runner and report rendering)
-    import benchmark.report.html  # noqa: F401
-    import benchmark.report.markdown  # noqa: F401
-    import benchmark.scoring.translation  # noqa: F401  (sacrebleu)
-    import benchmark.submission.reader  # noqa: F401  (rapidfuzz)
-    from benchmark.report.templating import environment
+    values = dict(a.split("=", 1) for a in argv if "=" in a)
+    if any(a.startswith("-") or "=" not in a for a in argv) or values.get("system", "all") != "all" or \
+            values.get("scoring.workers") == "1":
+        return None
+    from benchmark.cli.side_by_side import start_helper
+    from benchmark.systems.registry import warm_up
 
-    for name in environment().list_templates():
-        environment().get_template(name)
+    return start_helper(warm_up())
 
 
-def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress):
+def _run_one(spec, corpus, run_cfg, *, overrides, resolved, progress, predicted=None):
     """Predict and score (harness), render the reports (report), then write the folder (harness)."""
     from benchmark.cli.finish import render_and_finish
     from benchmark.harness.runner import run_system
     from benchmark.harness.shards import shard_corpus
 
     pending = run_system(spec, corpus, run_cfg, overrides=overrides, argv=["run", *sys.argv[1:]],
-                         resolved_config=resolved, progress=progress)
+                         resolved_config=resolved, progress=progress, predicted=predicted)
     if run_cfg.shard is not None:  # a shard's reports show its own documents
         corpus = shard_corpus(corpus, run_cfg.shard)
     return render_and_finish(pending, corpus, run_cfg.report, progress, workers=run_cfg.scoring.workers)
@@ -259,6 +261,17 @@ class _progress:
 
 def run_cli(argv: list[str]) -> int:
     """Entry point used by ``python -m benchmark run`` (and ``benchmark -sc …`` for shell completion)."""
+    global _HELPER
+    _HELPER = _helper_for(argv)  # first: it imports the slow systems' libraries while Hydra starts
+    try:
+        return _run_cli(argv)
+    finally:
+        helper, _HELPER = _HELPER, None
+        if helper is not None:
+            helper.close()
+
+
+def _run_cli(argv: list[str]) -> int:
     import hydra
 
     from benchmark.cli.precheck import VERSION_BASE, parse_run_args, precheck

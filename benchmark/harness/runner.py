@@ -88,15 +88,17 @@ class RunOutcome:
 
 def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, fuzzy_threshold: float,
                       timer: StageTimer, progress: Callable[[str], None] = lambda s: None,
-                      limits: SubmissionLimits = DEFAULT_LIMITS, shard: Shard | None = None):
+                      limits: SubmissionLimits = DEFAULT_LIMITS, shard: Shard | None = None,
+                      predicted: Callable[[], tuple[list[dict], float] | None] | None = None):
     """Run a system (or read a submission file) and return typed predictions.
 
     Returns ``(system, predictions, attempted_tasks)`` where predictions maps
     doc id → :class:`~benchmark.submission.predictions.DocPrediction`.
     With ``shard``, a system whose ``shardable`` is false (it learns from the
-    whole corpus) is refused before it predicts anything.
+    whole corpus) is refused before it predicts anything.  ``predicted``
+    gives the system's raw output computed elsewhere (:func:`remote_predictions`
+    on a helper process), or ``None`` to predict here.
     """
-    from benchmark.tasks.inputs import make_input
     from benchmark.submission.reader import parse_submission_lines, read_submission
     from benchmark.systems.registry import is_builtin
     from benchmark.tasks.registry import TASKS
@@ -113,7 +115,29 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
             raise NothingToRun(f"{path} has predictions for none of the requested tasks ({', '.join(tasks)})",
                                file=str(path))
         return None, preds, attempted
+    system, attempted, inputs = _built(spec, corpus, tasks, shard=shard)
+    if hasattr(system, "on_items"):  # model-backed systems report items as they go
+        system.on_items = lambda done, total: progress(f"{spec.display}: predicting ({done}/{total} items)")
+    answer = predicted() if predicted is not None else None
+    if answer is None:
+        with timer.time("predict"):
+            raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
+    else:  # predicted on another process (remote_predictions): its own time
+        raw, timer.seconds["predict"] = answer[0], round(answer[1], 4)
+    with timer.time("align"):
+        lines = [json.dumps(obj, ensure_ascii=False) for obj in raw]
+        # The JSON Schema guards external input; a built-in system's dicts are
+        # built by this package (and still read field by field), a plugin's are not.
+        preds = parse_submission_lines(lines, corpus=corpus, file=f"<system {spec.name}>",
+                                       fuzzy_threshold=fuzzy_threshold, limits=limits,
+                                       schema=not is_builtin(spec.name))
+    return system, preds, attempted
+
+
+def _built(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, shard: Shard | None = None):
+    """The system of ``spec``, the tasks it attempts and its inputs (refusals: not shardable, nothing to run)."""
     from benchmark.systems.registry import make_system
+    from benchmark.tasks.inputs import make_input
 
     system = make_system(spec.name, **dict(spec.options))
     if shard is not None and not getattr(system, "shardable", True):
@@ -125,19 +149,25 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
         raise NothingToRun(
             f"system {spec.display!r} supports none of the requested tasks ({', '.join(tasks)}); "
             f"it supports: {', '.join(sorted(system.supported_tasks))}", field="task")
-    inputs = [make_input(d, corpus.targets, tasks=attempted) for d in corpus.documents]
-    if hasattr(system, "on_items"):  # model-backed systems report items as they go
-        system.on_items = lambda done, total: progress(f"{spec.display}: predicting ({done}/{total} items)")
-    with timer.time("predict"):
+    return system, attempted, [make_input(d, corpus.targets, tasks=attempted) for d in corpus.documents]
+
+
+def remote_predictions(job: tuple[SystemSpec, Corpus, tuple[str, ...]]) -> tuple[list[dict], float] | None:
+    """``(system.predict(...), seconds)`` of ``job = (spec, corpus, tasks)``, for another process to compute.
+
+    ``None`` when the system does not get that far (an error, nothing to
+    run): the run then predicts in its own process and reports the error
+    there, as it would have anyway.  Deterministic systems give the same
+    predictions on either process.
+    """
+    spec, corpus, tasks = job
+    try:
+        system, attempted, inputs = _built(spec, corpus, tasks)
+        t0 = time.perf_counter()
         raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
-    with timer.time("align"):
-        lines = [json.dumps(obj, ensure_ascii=False) for obj in raw]
-        # The JSON Schema guards external input; a built-in system's dicts are
-        # built by this package (and still read field by field), a plugin's are not.
-        preds = parse_submission_lines(lines, corpus=corpus, file=f"<system {spec.name}>",
-                                       fuzzy_threshold=fuzzy_threshold, limits=limits,
-                                       schema=not is_builtin(spec.name))
-    return system, preds, attempted
+        return raw, time.perf_counter() - t0
+    except Exception:  # noqa: BLE001 - reported by the run's own attempt
+        return None
 
 
 @dataclass(frozen=True)
@@ -233,8 +263,12 @@ def undefined_note(display: str, undefined: list[str]) -> str | None:
 
 
 def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: list[str], argv: list[str],
-               resolved_config: dict[str, Any], progress: Callable[[str], None] = lambda s: None) -> PendingRun:
-    """Predict, score and prepare the run files of one system (nothing is written yet)."""
+               resolved_config: dict[str, Any], progress: Callable[[str], None] = lambda s: None,
+               predicted: Callable[[], tuple[list[dict], float] | None] | None = None) -> PendingRun:
+    """Predict, score and prepare the run files of one system (nothing is written yet).
+
+    ``predicted``: the system's output computed elsewhere (see :func:`predict_documents`).
+    """
     from benchmark.submission.reader import submission_to_json
 
     timer = StageTimer()
@@ -244,7 +278,7 @@ def run_system(spec: SystemSpec, corpus: Corpus, cfg: RunConfig, *, overrides: l
     progress(f"{spec.display}: predicting")
     system, preds, attempted = predict_documents(spec, corpus, cfg.tasks, fuzzy_threshold=cfg.scoring.fuzzy_threshold,
                                                  timer=timer, progress=progress, limits=cfg.scoring.limits,
-                                                 shard=cfg.shard)
+                                                 shard=cfg.shard, predicted=predicted)
     if spec.label is None and getattr(system, "default_label", None):  # llm-<model>, hf-<model>
         spec = replace(spec, label=system.default_label)
     scores = score_tasks(corpus, preds, attempted, cfg, timer=timer, progress=progress, display=spec.display)

@@ -91,6 +91,20 @@ def cost_hint(name: str) -> float:
     return 10.0 if name in _SLOW else 1.0
 
 
+def warm_up() -> list[str]:
+    """``module:import_libraries`` of the slow built-in systems, which a run may import ahead of time.
+
+    A system module may define ``import_libraries()``, importing the heavy
+    libraries it would otherwise import on first use (scikit-learn); a run
+    of several systems imports them on its helper process while Hydra starts
+    (:mod:`benchmark.cli.side_by_side`).
+
+    >>> warm_up()
+    ['benchmark.systems.sklearn_system:import_libraries']
+    """
+    return [f"{module}:import_libraries" for name, module, _ in _TABLE if name in _SLOW]
+
+
 BUILTIN = frozenset(name for name, _, _ in _TABLE)
 """The offline systems of this package (``system=all`` runs them)."""
 

@@ -127,6 +127,23 @@ def _rows(xs: list, columns: int):
     return np.array(xs, dtype=object).reshape(len(xs), columns)
 
 
+def import_libraries():
+    """scikit-learn's ``TfidfVectorizer`` and ``LogisticRegression``, imported without pandas.
+
+    pandas (and pyarrow) would come with scikit-learn only for DataFrame
+    input, which this system never passes; ~0.3 s of the default run's
+    start-up.  A run of several systems calls this early, on its helper
+    process (:func:`benchmark.systems.registry.warm_up`).
+    """
+    from benchmark.common.imports import without_modules
+
+    with without_modules("pandas"):
+        import threadpoolctl  # noqa: F401  (the fits limit BLAS threads)
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+    return TfidfVectorizer, LogisticRegression
+
+
 def _gold_doc(gold: Corpus, doc_id: str) -> Document:
     try:
         return gold.document(doc_id)
@@ -165,13 +182,7 @@ class SklearnSystem:
     def _fit(self, analyzer: str, columns: int) -> Callable[[list, list], Model]:
         from threadpoolctl import threadpool_limits
 
-        from benchmark.common.imports import without_modules
-
-        # pandas (and pyarrow) would come with scikit-learn only for DataFrame input,
-        # which this system never passes; ~0.3 s of the default run's start-up.
-        with without_modules("pandas"):
-            from sklearn.feature_extraction.text import TfidfVectorizer
-            from sklearn.linear_model import LogisticRegression
+        TfidfVectorizer, LogisticRegression = import_libraries()
 
         def fit(xs: list, ys: list) -> Model:
             with threadpool_limits(limits=1):  # tiny problems: BLAS threads only add contention
