@@ -53,22 +53,24 @@ def _part_of_chunk(args: tuple[str, Pairs]) -> tuple[TablePart, bytes]:
     return table_part(spec.specs, rows), jsonl_bytes(rows)
 
 
-def task_table(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[PartsTable, bytes]:
+def task_table(task: str, pairs: Pairs, *, workers: int | None = None) -> tuple[PartsTable, list[bytes]]:
     """What scoring ``task`` reads from the rows of every document, and the rows' JSON Lines bytes.
 
     The rows are those :meth:`Task.corpus_rows` gives; the table scores as
     they do (:class:`~benchmark.scoring.parts.PartsTable`), and the bytes are
-    :func:`~benchmark.harness.rundir.jsonl_bytes` of the rows.  Computed on
+    :func:`~benchmark.harness.rundir.jsonl_bytes` of the rows, in pieces of
+    whole lines whose concatenation is that of all the rows (a corpus's rows
+    are tens of MB: they are not joined into one copy).  Computed on
     ``workers`` processes.
     """
     n = min(choose_workers(workers, n_documents=len(pairs)), len(pairs))
-    if n <= 1 or not can_fork():  # also inside a worker of systems run side by side
+    if n <= 1 or not can_fork():
         part, data = _part_of_chunk((task, pairs))
-        return PartsTable([part]), data
+        return PartsTable([part]), [data]
     # A few chunks per worker even out documents of different lengths; order is kept by chunk.
     size = max(1, -(-len(pairs) // (4 * n)))
     bounds = [(lo, min(lo + size, len(pairs))) for lo in range(0, len(pairs), size)]
     # Forked workers inherit the gold and the predictions; only chunk bounds go to them
     # (pickling the documents themselves would cost more than computing their rows).
     parts = fork_map(lambda b: _part_of_chunk((task, pairs[b[0]:b[1]])), bounds, workers=n)
-    return PartsTable(part for part, _ in parts), b"".join(data for _, data in parts)
+    return PartsTable(part for part, _ in parts), [data for _, data in parts]

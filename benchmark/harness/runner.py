@@ -241,6 +241,8 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
         progress(f"{display}: per-item statistics of {task} ({len(pairs)} documents)")
         with timer.time("score:rows"):
             table, data = task_table(task, pairs, workers=cfg.scoring.workers)
+        while data:  # compressed now, piece by piece: the rows' bytes need not wait while the task is scored
+            out.per_item.write(data.pop(0))
         if predicted:
             progress(f"{display}: scoring {task}")
             with timer.time(f"score:{task}"):
@@ -248,8 +250,7 @@ def score_tasks(corpus: Corpus, preds: dict[str, DocPrediction], attempted: tupl
                                                                scoring=cfg.scoring)
             out.undefined.extend(undefined)
             out.predicted.append(task)
-        out.per_item.write(data)
-        del table, data  # one task's statistics at a time in memory
+        del table  # one task's statistics at a time in memory
     return out
 
 
