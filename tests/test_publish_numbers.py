@@ -240,3 +240,25 @@ def test_results_without_run_files_hold_no_article_text_and_are_cc_by(real, monk
     assert DatasetCard.load(folder / "README.md").data.to_dict()["license"] == "cc-by-4.0"
     assert "This repository holds none of it" in (folder / "LICENSE.md").read_text(encoding="utf-8")
     assert declared(folder) == []
+
+
+def test_a_corpus_run_folder_holds_article_text_only_where_the_licence_says(tmp_path):
+    """Every file of a 2-article run that quotes the article matches a RESULTS_ARTICLE_FILES pattern.
+
+    A corpus run writes one page per article (articles/*.html) besides report.html.
+    """
+    import fnmatch
+
+    from benchmark.publish.licensing import RESULTS_ARTICLE_FILES
+    from tests.corpus_copies import copy_corpus
+
+    data = copy_corpus(tmp_path / "data", 2)
+    runs = tmp_path / "runs"
+    assert main(["run", "system=oracle", f"paths.data_dir={data}", f"paths.results_dir={runs}",
+                 "scoring.n_resamples=20"]) == 0
+    windows = article_windows()
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in runs.rglob("*")
+                   if p.is_file() and holds_article_text(p, windows))
+    assert any("/articles/" in f for f in found)  # the article pages do quote it (the detector works)
+    patterns = [pattern for pattern, _ in RESULTS_ARTICLE_FILES]
+    assert [f for f in found if not any(fnmatch.fnmatchcase(f, p) for p in patterns)] == []

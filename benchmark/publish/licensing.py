@@ -58,6 +58,8 @@ RESULTS_ARTICLE_FILES: tuple[tuple[str, str], ...] = (
                                    "for a system that copies it (`copy`)"),
     ("runs/*/*/report.md", "quoted errors (missed and spurious quotes, worst segments)"),
     ("runs/*/*/report.html", "the full article, with gold and predicted spans highlighted"),
+    ("runs/*/*/articles/*.html", "a corpus run's page of each article: its full text, highlighted, "
+                                 "and the segments beside their translations"),
 )
 """Files of the results repo (when run folders are uploaded) that hold article text."""
 
