@@ -19,7 +19,7 @@ from benchmark.harness.config import SystemSpec
 from benchmark.gold.loading import load_corpus
 from benchmark.scoring.parts import PartsTable, table_part
 from benchmark.tasks.registry import TASKS
-from tests.corpus_copies import copy_corpus
+from corpus_copies import copy_corpus
 
 TASK_SYSTEM = {"speakers": "rules", "quotes": "rules", "attribution": "rules", "end2end": "rules",
                "stance": "majority", "translation": "copy"}

@@ -250,7 +250,7 @@ def test_a_corpus_run_folder_holds_article_text_only_where_the_licence_says(tmp_
     import fnmatch
 
     from benchmark.publish.licensing import RESULTS_ARTICLE_FILES
-    from tests.corpus_copies import copy_corpus
+    from corpus_copies import copy_corpus
 
     data = copy_corpus(tmp_path / "data", 2)
     runs = tmp_path / "runs"

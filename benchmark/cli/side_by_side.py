@@ -109,7 +109,10 @@ def _serve(conn, warm_up: tuple[str, ...]) -> None:
         except Exception:  # noqa: BLE001 - only a head start: the job imports what it needs and reports errors
             pass
     while True:
-        job = conn.recv()
+        try:
+            job = conn.recv()
+        except EOFError:  # the run ended without a word (killed): nothing left to do
+            return
         if job is None:
             return
         func, arg = job
