@@ -29,9 +29,16 @@ DETERMINISTIC = ("metrics.json", "per_item.jsonl.gz", "predictions.jsonl")
 SETTINGS = ("scoring.n_resamples=50",)
 
 
+def installed(module: str) -> bool:
+    """``module`` importable; a dotted name whose parent package is missing (no ``hydra_plugins`` at all) is not."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def needs_plugin(module: str, dist: str):
-    return pytest.mark.skipif(importlib.util.find_spec(module) is None,
-                              reason=f"{dist} not installed (pip install -e '.[sweep]')")
+    return pytest.mark.skipif(not installed(module), reason=f"{dist} not installed (pip install -e '.[sweep]')")
 
 
 def run_dirs(results: Path) -> dict[str, Path]:
