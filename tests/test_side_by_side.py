@@ -9,7 +9,7 @@ import pytest
 
 from benchmark.cli.main import main
 from benchmark.cli.run import _helper_for
-from benchmark.cli.side_by_side import Helper, run_systems, side_by_side_workers, split
+from benchmark.cli.side_by_side import Helper, run_systems, side_by_side, split
 from benchmark.common.forkmap import can_fork
 from benchmark.errors import InputError, NothingToRun
 
@@ -47,9 +47,10 @@ def test_split_gives_the_helper_the_slowest_then_balances():
 
 def test_a_corpus_keeps_systems_one_after_the_other():
     # 31 documents: still small (harness.parallel.MIN_DOCUMENTS is 32); 32: documents go in parallel instead.
-    assert side_by_side_workers(None, n_systems=6, n_documents=31, cpus=4) == 4
-    assert side_by_side_workers(None, n_systems=6, n_documents=32, cpus=4) == 1
-    assert side_by_side_workers(3, n_systems=2, n_documents=1, cpus=8) == 2  # never more than the systems
+    assert side_by_side(None, n_systems=6, n_documents=31, cpus=4) is True
+    assert side_by_side(None, n_systems=6, n_documents=32, cpus=4) is False
+    assert side_by_side(None, n_systems=6, n_documents=1, cpus=1) is False  # one core: nothing beside
+    assert side_by_side(2, n_systems=2, n_documents=1, cpus=8) is True
 
 
 @needs_fork

@@ -80,11 +80,11 @@ _HELPER = None
 
 def _run_all(run_cfg, corpus, resolved, overrides, advance):
     """Every system of ``system=all`` (or a list): side by side on a small corpus, else one after the other."""
-    from benchmark.cli.side_by_side import run_systems, side_by_side_workers
+    from benchmark.cli.side_by_side import run_systems, side_by_side
     from benchmark.systems.registry import cost_hint
 
-    wanted = side_by_side_workers(run_cfg.scoring.workers, n_systems=len(run_cfg.systems),
-                                  n_documents=len(corpus.documents)) > 1 and run_cfg.shard is None
+    wanted = side_by_side(run_cfg.scoring.workers, n_systems=len(run_cfg.systems),
+                          n_documents=len(corpus.documents)) and run_cfg.shard is None
     helper = _HELPER if wanted else None
 
     def run_one(spec, predicted=None):

@@ -26,12 +26,12 @@ finished (each folder is written whole or not at all).
 
 Examples
 --------
->>> side_by_side_workers(None, n_systems=6, n_documents=1, cpus=2)
-2
->>> side_by_side_workers(None, n_systems=6, n_documents=500, cpus=2)  # a corpus: documents in parallel instead
-1
->>> side_by_side_workers(1, n_systems=6, n_documents=1, cpus=8), side_by_side_workers(None, n_systems=1, n_documents=1)
-(1, 1)
+>>> side_by_side(None, n_systems=6, n_documents=1, cpus=2)
+True
+>>> side_by_side(None, n_systems=6, n_documents=500, cpus=2)  # a corpus: documents in parallel instead
+False
+>>> side_by_side(1, n_systems=6, n_documents=1, cpus=8), side_by_side(None, n_systems=1, n_documents=1)
+(False, False)
 >>> split([10.0, 1.0, 1.0, 1.0, 1.0, 1.0])  # indices for the helper, for this process
 ([0], [1, 2, 3, 4, 5])
 """
@@ -48,17 +48,18 @@ from typing import Any, Callable, Sequence
 from benchmark.cli.output import report_error
 from benchmark.common.forkmap import can_fork
 from benchmark.errors import BenchmarkError, NothingToRun
-from benchmark.harness.parallel import MAX_AUTO_WORKERS, MIN_DOCUMENTS
 
-def side_by_side_workers(workers: int | None, *, n_systems: int, n_documents: int, cpus: int | None = None) -> int:
-    """Processes running systems side by side: 1 (one after the other) unless several systems meet a small corpus.
+def side_by_side(workers: int | None, *, n_systems: int, n_documents: int, cpus: int | None = None) -> bool:
+    """Whether the systems of a run go side by side: several of them, a small corpus, and two cores allowed.
 
-    ``workers`` is the run's ``scoring.workers`` (``None``: every core, at most 8).
+    ``workers`` is the run's ``scoring.workers`` (``None``: every core).
     """
-    if n_systems < 2 or n_documents >= MIN_DOCUMENTS:
-        return 1
-    limit = workers if workers is not None else min(cpus or os.cpu_count() or 1, MAX_AUTO_WORKERS)
-    return max(1, min(limit, n_systems))
+    # Imported here, not at the top: run_cli imports this module before forking the helper,
+    # and the harness brings NumPy and the scoring modules (0.15 s the helper would wait for).
+    from benchmark.harness.parallel import MIN_DOCUMENTS
+
+    cores = workers if workers is not None else (cpus or os.cpu_count() or 1)
+    return n_systems >= 2 and n_documents < MIN_DOCUMENTS and cores >= 2
 
 
 def split(costs: Sequence[float]) -> tuple[list[int], list[int]]:

@@ -40,6 +40,10 @@ class StageTimer:
 
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def record(self, stage: str, seconds: float) -> None:
+        """Add ``seconds`` measured elsewhere (another process) to ``stage``."""
+        self.seconds[stage] = round(self.seconds.get(stage, 0.0) + seconds, 4)
+
     def time(self, stage: str):
         timer = self
 
@@ -48,7 +52,7 @@ class StageTimer:
                 self.t0 = time.perf_counter()
 
             def __exit__(self, *exc):
-                timer.seconds[stage] = round(timer.seconds.get(stage, 0.0) + time.perf_counter() - self.t0, 4)
+                timer.record(stage, time.perf_counter() - self.t0)
 
         return _Ctx()
 
@@ -121,9 +125,10 @@ def predict_documents(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], 
     answer = predicted() if predicted is not None else None
     if answer is None:
         with timer.time("predict"):
-            raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
+            raw = _predict(system, inputs, attempted, corpus)
     else:  # predicted on another process (remote_predictions): its own time
-        raw, timer.seconds["predict"] = answer[0], round(answer[1], 4)
+        raw = answer[0]
+        timer.record("predict", answer[1])
     with timer.time("align"):
         lines = [json.dumps(obj, ensure_ascii=False) for obj in raw]
         # The JSON Schema guards external input; a built-in system's dicts are
@@ -152,6 +157,11 @@ def _built(spec: SystemSpec, corpus: Corpus, tasks: tuple[str, ...], *, shard: S
     return system, attempted, [make_input(d, corpus.targets, tasks=attempted) for d in corpus.documents]
 
 
+def _predict(system, inputs, attempted: tuple[str, ...], corpus: Corpus) -> list[dict]:
+    """The system's raw output; the gold goes only to a system that trains on it (``needs_gold``)."""
+    return system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
+
+
 def remote_predictions(job: tuple[SystemSpec, Corpus, tuple[str, ...]]) -> tuple[list[dict], float] | None:
     """``(system.predict(...), seconds)`` of ``job = (spec, corpus, tasks)``, for another process to compute.
 
@@ -164,7 +174,7 @@ def remote_predictions(job: tuple[SystemSpec, Corpus, tuple[str, ...]]) -> tuple
     try:
         system, attempted, inputs = _built(spec, corpus, tasks)
         t0 = time.perf_counter()
-        raw = system.predict(inputs, tasks=attempted, gold=corpus if getattr(system, "needs_gold", False) else None)
+        raw = _predict(system, inputs, attempted, corpus)
         return raw, time.perf_counter() - t0
     except Exception:  # noqa: BLE001 - reported by the run's own attempt
         return None
