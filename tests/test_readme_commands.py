@@ -51,7 +51,7 @@ HYPOTHETICAL_SYSTEMS = ("my_system", "my-ner")
 HYPOTHETICAL_LAYERS = ("passes/jane", "passes/omar")
 """Reviewers' imports the annotation docs name: their commands are parsed, not run."""
 """Systems the docs show how to add: their commands are checked by the grammar only."""
-EXTERNAL_LAUNCHERS = ("submitit_slurm", "submitit_local", "ray")
+EXTERNAL_LAUNCHERS = ("joblib", "submitit_slurm", "submitit_local", "ray")
 """Launcher plugins the README tells the user to install (not in the test extra)."""
 RUN_FULLY = {"list", "check-data", "agreement", "validate", "inputs", "score"}
 
